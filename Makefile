@@ -1,0 +1,81 @@
+# kesu — the two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/kesu
+CHROMIUM ?= /usr/bin/chromium
+VENDOR := kesu/web/static/vendor
+
+.PHONY: run test lint test-sqlite test-postgres assets browser migrate demo screenshots messages clean help
+
+help:
+	@echo "make run    – install, migrate, load demo data once, serve http://127.0.0.1:$(PORT)"
+	@echo "make test   – install test tools and run lint + the whole suite on SQLite and PostgreSQL"
+
+$(VENV)/.base: requirements/base.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.base requirements/dev.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+# Front-end assets come from the npm registry at the versions package-lock.json pins; no CDN.
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+migrate: $(VENV)/.base assets
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py createcachetable
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "kesu: http://127.0.0.1:$(PORT)/"
+	$(VENV)/bin/gunicorn kesu.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+
+# Debian's Chromium for the browser tests (never a browser download).
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(PY) scripts/check_messages.py
+
+test-sqlite: $(VENV)/.dev assets browser
+	env -u DATABASE_URL $(VENV)/bin/pytest -n 2 -q
+
+# PostgreSQL when it is reachable; in CI (CI=true) it must be.
+test-postgres: $(VENV)/.dev assets browser
+	@if $(PY) scripts/pg_ready.py "$(PG_URL)"; then \
+		DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest -n 2 -q; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_URL) is not reachable, and CI must test on it"; exit 1; \
+	else echo "PostgreSQL not reachable at $(PG_URL): skipped"; fi
+
+test: lint test-sqlite test-postgres
+
+screenshots: $(VENV)/.dev assets browser
+	$(VENV)/bin/pytest -q -m browser tests/browser
+
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location file --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -v 0
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,34 @@
+from django.db import connection
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import BearerToken
+from .routers import complaints, reference
+
+api = NinjaAPI(
+    title="kesu API",
+    version="1",
+    description="Customer complaint management (客诉管理). See API.md for the contract.",
+    auth=BearerToken(),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("", complaints.router)
+api.add_router("", reference.router)
+
+
+@api.get("/health", auth=None, tags=["system"], summary="Liveness and database check")
+def health(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:
+        database = "error"
+    status = 200 if database == "ok" else 503
+    return api.create_response(
+        request, {"status": "ok" if database == "ok" else "degraded", "database": database}, status=status
+    )

@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from kesu.complaints.actions import allowed_actions
+from kesu.complaints.models import Complaint, Event
+from kesu.core.masking import mask_email, mask_id_number, mask_phone
+
+Money = str | int | float
+
+
+class CustomerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., max_length=100)
+    kind: Literal["consumer", "franchisee", "business", "other"] = "consumer"
+    phone: str | None = Field(None, max_length=30)
+    email: str | None = Field(None, max_length=254)
+    external_id: str | None = Field(None, max_length=64)
+    relationship: Literal["new", "existing", "vip"] | None = None
+    id_number: str | None = Field(None, max_length=32)
+    company: str | None = Field(None, max_length=200)
+
+
+class ComplaintIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, max_length=200)
+    description: str | None = None
+    channel: Literal["phone", "email", "web", "store", "chat", "social", "letter", "regulator", "api"]
+    customer: CustomerIn
+    type_code: str | None = Field(None, max_length=40)
+    product: str | None = Field(None, max_length=200)
+    product_model: str | None = Field(None, max_length=100)
+    product_code: str | None = Field(None, max_length=64)
+    batch_no: str | None = Field(None, max_length=64)
+    order_no: str | None = Field(None, max_length=64)
+    store: str | None = Field(None, max_length=200)
+    quantity: int | None = Field(None, ge=0)
+    amount: Money | None = Field(None, description='Amount involved in CNY, a decimal string such as "5200.00".')
+    demand: Literal["refund", "exchange", "repair", "compensation", "apology", "improvement", "other"] | None = None
+    occurred_at: dt.datetime | None = None
+    received_at: dt.datetime | None = Field(
+        None, description="When the company received it (default: now); SLA clocks start here."
+    )
+    place: str | None = Field(None, max_length=200)
+    people_involved: str | None = Field(None, max_length=200)
+    flags: list[Literal["line_stop", "batch", "rohs_reach", "safety", "media", "regulator"]] = []
+
+
+class ActionIn(Schema):
+    """The body of POST /complaints/{number}/actions/{action}; which fields apply depends on the action."""
+
+    version: int | None = Field(None, description="The version you last saw; a different current one → 409.")
+    note: str | None = None
+    type_code: str | None = None
+    severity: Literal["A", "B", "C"] | None = None
+    priority: Literal["urgent", "important", "routine"] | None = None
+    level: int | None = Field(None, ge=1, le=3)
+    justified: bool | None = None
+    reason: str | None = None
+    department: str | None = None
+    owner: str | None = None
+    solution_type: str | None = None
+    detail: str | None = None
+    compensation_amount: Money | None = None
+    accepted: bool | None = None
+    comment: str | None = None
+    summary: str | None = None
+    score: int | None = None
+    approved: bool | None = None
+    reply: str | None = None
+    text: str | None = None
+    internal: bool | None = None
+
+
+class CustomerOut(Schema):
+    name: str
+    kind: str
+    phone: str
+    email: str
+    external_id: str
+    relationship: str
+    id_number: str
+    company: str
+
+
+class RuleHitOut(Schema):
+    rule: str
+    result: dict[str, Any]
+    reason: str
+
+
+class DeadlineOut(Schema):
+    clock: str
+    due_at: dt.datetime
+    met_at: dt.datetime | None
+    breached: bool
+    paused: bool
+
+
+class ComplaintOut(Schema):
+    number: str
+    status: str
+    title: str
+    description: str
+    channel: str
+    type_code: str | None
+    type_name: str | None
+    severity: str | None
+    priority: str | None
+    level: int | None
+    justified: bool | None
+    owner: str | None
+    department: str | None
+    collaborators: list[str]
+    customer: CustomerOut
+    product: str
+    product_model: str
+    product_code: str
+    batch_no: str
+    order_no: str
+    store: str
+    quantity: int | None
+    amount: str | None
+    demand: str | None
+    flags: list[str]
+    occurred_at: dt.datetime | None
+    received_at: dt.datetime
+    place: str
+    people_involved: str
+    repeat_count: int
+    rule_hits: list[RuleHitOut]
+    deadlines: list[DeadlineOut]
+    clock_paused: bool
+    round: int
+    solution: dict[str, Any] | None
+    resolution_summary: str
+    satisfaction: int | None
+    review_state: str
+    reject_reason: str
+    reject_reply: str
+    allowed_actions: list[str]
+    created_by: str | None
+    acknowledged_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    archived_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class ComplaintPage(Schema):
+    items: list[ComplaintOut]
+    next_cursor: str | None
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor: str | None
+    action: str
+    from_status: str | None
+    to_status: str | None
+    data: dict[str, Any]
+    internal: bool
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    """Times leave the API in the organisation's time zone, with their offset (+08:00)."""
+    return timezone.localtime(value) if value is not None else None
+
+
+def _money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def customer_json(customer, *, unmasked: bool = False) -> dict[str, Any]:
+    return {
+        "name": customer.name,
+        "kind": customer.kind,
+        "phone": customer.phone if unmasked else mask_phone(customer.phone),
+        "email": customer.email if unmasked else mask_email(customer.email),
+        "external_id": customer.external_id,
+        "relationship": customer.relationship,
+        "id_number": customer.id_number if unmasked else mask_id_number(customer.id_number),
+        "company": customer.company,
+    }
+
+
+def complaint_json(c: Complaint, *, user) -> dict[str, Any]:
+    """The v1 complaint object. Personal data is always masked here (R-REC-8)."""
+    solution = None
+    if c.solution_type:
+        solution = {
+            "solution_type": c.solution_type,
+            "detail": c.solution_detail,
+            "compensation_amount": _money(c.compensation_amount),
+            "accepted": c.customer_accepted,
+            "comment": c.customer_comment,
+        }
+    return {
+        "number": c.number,
+        "status": c.status,
+        "title": c.title,
+        "description": c.description,
+        "channel": c.channel,
+        "type_code": c.category.code if c.category_id else None,
+        "type_name": c.category.name if c.category_id else None,
+        "severity": c.severity or None,
+        "priority": c.priority or None,
+        "level": c.level,
+        "justified": c.justified,
+        "owner": c.owner.username if c.owner_id else None,
+        "department": c.department.code if c.department_id else None,
+        "collaborators": sorted(d.code for d in c.collaborators.all()),
+        "customer": customer_json(c.customer),
+        "product": c.product,
+        "product_model": c.product_model,
+        "product_code": c.product_code,
+        "batch_no": c.batch_no,
+        "order_no": c.order_no,
+        "store": c.store,
+        "quantity": c.quantity,
+        "amount": _money(c.amount),
+        "demand": c.demand or None,
+        "flags": list(c.flags or []),
+        "occurred_at": _local(c.occurred_at),
+        "received_at": _local(c.received_at),
+        "place": c.place,
+        "people_involved": c.people_involved,
+        "repeat_count": c.repeat_count,
+        "rule_hits": list(c.rule_hits or []),
+        "deadlines": [],
+        "clock_paused": c.clock_paused_at is not None,
+        "round": c.round,
+        "solution": solution,
+        "resolution_summary": c.resolution_summary,
+        "satisfaction": c.satisfaction,
+        "review_state": c.review_state,
+        "reject_reason": c.reject_reason,
+        "reject_reply": c.reject_reply,
+        "allowed_actions": [t.action for t in allowed_actions(c, user)],
+        "created_by": c.created_by.username if c.created_by_id and c.created_by else None,
+        "acknowledged_at": _local(c.acknowledged_at),
+        "resolved_at": _local(c.resolved_at),
+        "closed_at": _local(c.closed_at),
+        "archived_at": _local(c.archived_at),
+        "created_at": _local(c.created_at),
+        "updated_at": _local(c.updated_at),
+        "version": c.version,
+    }
+
+
+def event_json(e: Event) -> dict[str, Any]:
+    return {
+        "at": _local(e.at),
+        "actor": e.actor.username if e.actor_id and e.actor else None,
+        "action": e.action,
+        "from_status": e.from_status or None,
+        "to_status": e.to_status or None,
+        "data": e.data,
+        "internal": e.internal,
+    }

@@ -1,0 +1,1136 @@
+"""Every change to a complaint, one function per action (R-FLOW-1).
+
+Each `do_<verb>(complaint, *, actor, now, …)` locks the complaint row, checks the optimistic
+`version`, the transition table (states.py) and the actor's permission, validates its input, changes
+the record and writes its timeline event — all in one transaction. A refused action raises
+DomainError and changes nothing. Views, the API, tasks and commands call these; nothing else saves a
+complaint or assigns its status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kesu.accounts.models import Department, User
+from kesu.accounts.roles import REVIEW_RANK
+from kesu.core.errors import DomainError, Forbidden, ValidationFailed
+from kesu.core.models import Organization
+from kesu.core.numbering import complaint_number
+
+from .classification import MAX_LEVEL, Flag, Level, Priority, Severity
+from .events import record_event
+from .models import Category, Channel, Complaint, Customer, CustomerKind, Demand, IdempotencyKey, Relationship
+from .models.complaint import ReviewState, SolutionType
+from .states import HANDLING, REVIEW_RANK_FOR_LEVEL, TRANSITIONS, Status, Transition
+
+S = Status
+MONEY_MAX = Decimal("999999999999.99")
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared machinery
+
+
+def _lock(complaint: Complaint, *, actor: User, action: str, version: int | None) -> tuple[Complaint, Transition]:
+    """Re-read the complaint under a row lock and check version, state and role."""
+    locked = (
+        Complaint.objects.select_for_update()
+        .select_related("customer", "category", "owner", "department")
+        .get(pk=complaint.pk)
+    )
+    transition = TRANSITIONS[action]
+    check_allowed(locked, actor, transition)
+    if version is not None and version != locked.version:
+        raise DomainError(
+            "version_conflict",
+            _(
+                "The complaint was changed by someone else (version %(current)s, you sent %(sent)s). "
+                "Reload it and try again."
+            )
+            % {"current": locked.version, "sent": version},
+            field="version",
+        )
+    return locked, transition
+
+
+def check_allowed(complaint: Complaint, actor: User, transition: Transition) -> None:
+    if actor.role not in transition.roles:
+        raise Forbidden(_("Your role may not do “%(action)s”.") % {"action": transition.label})
+    if complaint.status == S.ARCHIVED:
+        raise DomainError("read_only", _("Archived complaints are read-only."))
+    if complaint.status not in transition.sources:
+        raise DomainError(
+            "invalid_transition",
+            _("“%(action)s” is not possible while the complaint is “%(status)s”.")
+            % {"action": transition.label, "status": Status(complaint.status).label},
+        )
+
+
+def allowed_actions(complaint: Complaint, actor: User) -> list[Transition]:
+    """The actions `actor` may take on `complaint` now, for the UI. The actions re-check everything."""
+    result = []
+    for transition in TRANSITIONS.values():
+        try:
+            check_allowed(complaint, actor, transition)
+        except DomainError:
+            continue
+        if transition.action == "review" and not _may_review(complaint, actor):
+            continue
+        if transition.action == "archive" and complaint.review_state == ReviewState.PENDING:
+            continue
+        if transition.action == "resolve" and complaint.customer_accepted is not True:
+            continue
+        if transition.action == "customer_response" and complaint.customer_accepted is not None:
+            continue
+        if transition.action == "pause_clock" and complaint.clock_paused_at:
+            continue
+        if transition.action == "resume_clock" and not complaint.clock_paused_at:
+            continue
+        if transition.action == "escalate" and (complaint.level or 1) >= MAX_LEVEL:
+            continue
+        result.append(transition)
+    return result
+
+
+def _save(
+    complaint: Complaint,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    action: str,
+    from_status: str,
+    fields: list[str],
+    data: dict[str, Any] | None = None,
+    internal: bool = True,
+) -> Complaint:
+    complaint.version += 1  # the row is locked: a plain increment is safe
+    complaint.updated_at = now
+    complaint.save(update_fields=[*fields, "version", "updated_at"])
+    record_event(
+        complaint,
+        actor=actor,
+        now=now,
+        action=action,
+        from_status=from_status,
+        to_status=complaint.status,
+        data=data,
+        internal=internal,
+    )
+    return complaint
+
+
+def _text(value: Any, field_name: str, *, required: bool, max_length: int | None = None) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    if required and not text:
+        raise ValidationFailed(_("This field is required."), field=field_name)
+    if max_length and len(text) > max_length:
+        raise ValidationFailed(
+            _("At most %(max)s characters (this has %(len)s).") % {"max": max_length, "len": len(text)},
+            field=field_name,
+        )
+    return text
+
+
+def _money(value: Any, field_name: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_("Enter an amount in yuan, such as 5000.00."), field=field_name) from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationFailed(_("The amount cannot be negative."), field=field_name)
+    if amount > MONEY_MAX or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValidationFailed(_("Enter an amount in yuan with at most two decimals."), field=field_name)
+    return amount.quantize(Decimal("0.01"))
+
+
+def _choice(value: Any, choices, field_name: str, *, required: bool = False) -> str:
+    if value in (None, ""):
+        if required:
+            raise ValidationFailed(_("This field is required."), field=field_name)
+        return ""
+    valid = [str(c) for c in choices.values]
+    if str(value) not in valid:
+        raise ValidationFailed(
+            _("“%(value)s” is not one of: %(choices)s.") % {"value": value, "choices": ", ".join(valid)},
+            field=field_name,
+        )
+    return str(value)
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Create
+
+
+@dataclass
+class CustomerInput:
+    name: str = ""
+    kind: str = CustomerKind.CONSUMER
+    phone: str = ""
+    email: str = ""
+    external_id: str = ""
+    relationship: str = ""
+    id_number: str = ""
+    company: str = ""
+
+
+@dataclass
+class ComplaintInput:
+    channel: str = ""
+    customer: CustomerInput = field(default_factory=CustomerInput)
+    title: str = ""
+    description: str = ""
+    type_code: str = ""
+    product: str = ""
+    product_model: str = ""
+    product_code: str = ""
+    batch_no: str = ""
+    order_no: str = ""
+    store: str = ""
+    quantity: int | None = None
+    amount: Any = None
+    demand: str = ""
+    occurred_at: dt.datetime | None = None
+    received_at: dt.datetime | None = None
+    place: str = ""
+    people_involved: str = ""
+    flags: list[str] = field(default_factory=list)
+
+    def fingerprint(self) -> str:
+        payload = json.dumps(asdict(self), sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
+    """Check every field, collecting all errors at once so a form can show them together."""
+    errors: dict[str, list[str]] = {}
+
+    def check(fn):
+        try:
+            return fn()
+        except DomainError as exc:
+            for name, messages in exc.fields.items():
+                errors.setdefault(name, []).extend(messages)
+            return None
+
+    clean: dict[str, Any] = {}
+    clean["title"] = check(lambda: _text(data.title, "title", required=False, max_length=200)) or ""
+    clean["description"] = check(lambda: _text(data.description, "description", required=False)) or ""
+    if not clean["title"] and not clean["description"] and "title" not in errors:
+        errors.setdefault("title", []).append(_("Give a title or a description."))
+    if not clean["title"] and clean["description"]:
+        first_line = clean["description"].splitlines()[0]
+        clean["title"] = first_line[:60] + ("…" if len(first_line) > 60 else "")
+    clean["channel"] = check(lambda: _choice(data.channel, Channel, "channel", required=True))
+    clean["demand"] = check(lambda: _choice(data.demand, Demand, "demand")) or ""
+    for name, limit in [
+        ("product", 200),
+        ("product_model", 100),
+        ("product_code", 64),
+        ("batch_no", 64),
+        ("order_no", 64),
+        ("store", 200),
+        ("place", 200),
+        ("people_involved", 200),
+    ]:
+        clean[name] = check(lambda n=name, lim=limit: _text(getattr(data, n), n, required=False, max_length=lim)) or ""
+    clean["amount"] = check(lambda: _money(data.amount, "amount"))
+    if data.quantity is not None and (not isinstance(data.quantity, int) or data.quantity < 0):
+        errors.setdefault("quantity", []).append(_("Enter a whole number of pieces, 0 or more."))
+    clean["quantity"] = data.quantity
+    flags = []
+    valid_flags = set(Flag.values)
+    for flag in data.flags or []:
+        if flag not in valid_flags:
+            errors.setdefault("flags", []).append(
+                _("Unknown flag “%(flag)s”; use: %(choices)s.") % {"flag": flag, "choices": ", ".join(Flag.values)}
+            )
+        elif flag not in flags:
+            flags.append(flag)
+    clean["flags"] = flags
+    received_at = data.received_at or now
+    if timezone.is_naive(received_at):
+        received_at = timezone.make_aware(received_at)
+    if received_at > now + dt.timedelta(minutes=5):
+        errors.setdefault("received_at", []).append(_("The complaint cannot be received in the future."))
+    clean["received_at"] = received_at
+    occurred_at = data.occurred_at
+    if occurred_at is not None:
+        if timezone.is_naive(occurred_at):
+            occurred_at = timezone.make_aware(occurred_at)
+        if occurred_at > now + dt.timedelta(minutes=5):
+            errors.setdefault("occurred_at", []).append(_("The event cannot have happened in the future."))
+    clean["occurred_at"] = occurred_at
+
+    category = None
+    if data.type_code:
+        category = Category.objects.filter(code=data.type_code, active=True).first()
+        if category is None:
+            errors.setdefault("type_code", []).append(
+                _("Unknown complaint type “%(code)s”.") % {"code": data.type_code}
+            )
+    clean["category"] = category
+
+    cust = data.customer
+    clean["customer_name"] = check(lambda: _text(cust.name, "customer.name", required=True, max_length=100))
+    clean["customer_kind"] = check(lambda: _choice(cust.kind or CustomerKind.CONSUMER, CustomerKind, "customer.kind"))
+    clean["customer_relationship"] = check(lambda: _choice(cust.relationship, Relationship, "customer.relationship"))
+    phone = (cust.phone or "").strip().replace(" ", "").replace("-", "")
+    if phone and not (phone.lstrip("+").isdigit() and 5 <= len(phone) <= 20):
+        errors.setdefault("customer.phone", []).append(_("Enter a phone number of digits only, such as 13812341234."))
+    clean["customer_phone"] = phone
+    email = (cust.email or "").strip().lower()
+    if email and ("@" not in email or "." not in email.split("@")[-1] or len(email) > 254):
+        errors.setdefault("customer.email", []).append(_("Enter a valid e-mail address."))
+    clean["customer_email"] = email
+    clean["customer_external_id"] = (cust.external_id or "").strip()[:64]
+    clean["customer_id_number"] = (cust.id_number or "").strip()[:32]
+    clean["customer_company"] = (cust.company or "").strip()[:200]
+    if not (phone or email or clean["customer_external_id"]) and "customer.phone" not in errors:
+        errors.setdefault("customer.phone", []).append(_("Give the customer's phone, e-mail or customer id."))
+    if errors:
+        raise DomainError("validation_error", _("Please correct the marked fields."), fields=errors)
+    return clean
+
+
+def find_customer(*, phone: str = "", email: str = "", external_id: str = "") -> Customer | None:
+    """The customer already on file with this external id, phone or e-mail (in that order)."""
+    for name, value in (("external_id", external_id), ("phone", phone), ("email", email)):
+        if value:
+            found = Customer.objects.filter(**{name: value}).order_by("-id").first()
+            if found:
+                return found
+    return None
+
+
+def _customer_for(clean: dict[str, Any]) -> Customer:
+    customer = find_customer(
+        phone=clean["customer_phone"], email=clean["customer_email"], external_id=clean["customer_external_id"]
+    )
+    if customer is None:
+        return Customer.objects.create(
+            name=clean["customer_name"],
+            kind=clean["customer_kind"] or CustomerKind.CONSUMER,
+            phone=clean["customer_phone"],
+            email=clean["customer_email"],
+            external_id=clean["customer_external_id"],
+            id_number=clean["customer_id_number"],
+            company=clean["customer_company"],
+            relationship=clean["customer_relationship"] or Relationship.NEW,
+        )
+    # Known customer: fill what was missing, and keep what the new call tells us about them.
+    updates = []
+    for attr, key in (
+        ("phone", "customer_phone"),
+        ("email", "customer_email"),
+        ("external_id", "customer_external_id"),
+        ("id_number", "customer_id_number"),
+        ("company", "customer_company"),
+    ):
+        if clean[key] and not getattr(customer, attr):
+            setattr(customer, attr, clean[key])
+            updates.append(attr)
+    if clean["customer_relationship"] and clean["customer_relationship"] != customer.relationship:
+        customer.relationship = clean["customer_relationship"]
+        updates.append("relationship")
+    elif customer.relationship == Relationship.NEW:
+        customer.relationship = Relationship.EXISTING  # a second complaint: no longer a new customer
+        updates.append("relationship")
+    if updates:
+        customer.save(update_fields=[*updates, "updated_at"])
+    return customer
+
+
+def search_text_for(complaint: Complaint) -> str:
+    parts = [
+        complaint.number,
+        complaint.title,
+        complaint.description,
+        complaint.customer.name,
+        complaint.customer.company,
+        complaint.product,
+        complaint.product_model,
+        complaint.product_code,
+        complaint.batch_no,
+        complaint.order_no,
+        complaint.store,
+    ]
+    return "\n".join(p for p in parts if p).lower()
+
+
+def do_create(
+    data: ComplaintInput, *, actor: User, now: dt.datetime, idempotency_key: str | None = None
+) -> tuple[Complaint, bool]:
+    """Record a complaint. Returns (complaint, created); created is False for an idempotent replay."""
+    if actor.role not in HANDLING:
+        raise Forbidden(_("Your role may not record complaints."))
+    fingerprint = data.fingerprint()
+    if idempotency_key:
+        replay = _idempotent_replay(actor, idempotency_key, fingerprint)
+        if replay:
+            return replay, False
+    clean = _validate_create(data, now)
+    try:
+        with transaction.atomic():
+            complaint = _insert_complaint(clean, actor=actor, now=now)
+            if idempotency_key:
+                IdempotencyKey.objects.create(
+                    user=actor, key=idempotency_key, body_hash=fingerprint, complaint=complaint
+                )
+    except IntegrityError:
+        # Another request with the same key won the race: answer with its complaint.
+        if idempotency_key:
+            replay = _idempotent_replay(actor, idempotency_key, fingerprint)
+            if replay:
+                return replay, False
+        raise
+    return complaint, True
+
+
+def _idempotent_replay(actor: User, key: str, fingerprint: str) -> Complaint | None:
+    if len(key) > 200:
+        raise ValidationFailed(_("The Idempotency-Key is longer than 200 characters."), field="Idempotency-Key")
+    existing = IdempotencyKey.objects.filter(user=actor, key=key).select_related("complaint").first()
+    if existing is None:
+        return None
+    if existing.body_hash != fingerprint:
+        raise DomainError(
+            "idempotency_mismatch",
+            _("This Idempotency-Key was already used with a different request body."),
+            field="Idempotency-Key",
+        )
+    return existing.complaint
+
+
+def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -> Complaint:
+    org = Organization.objects.first()
+    prefix = org.complaint_prefix if org else "KS"
+    customer = _customer_for(clean)
+    local_day = timezone.localdate(now)
+    complaint = Complaint(
+        number=complaint_number(prefix, local_day),
+        status=S.NEW,
+        customer=customer,
+        channel=clean["channel"],
+        received_at=clean["received_at"],
+        title=clean["title"],
+        description=clean["description"],
+        demand=clean["demand"],
+        category=clean["category"],
+        amount=clean["amount"],
+        quantity=clean["quantity"],
+        occurred_at=clean["occurred_at"],
+        flags=clean["flags"],
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+        **{
+            k: clean[k]
+            for k in (
+                "product",
+                "product_model",
+                "product_code",
+                "batch_no",
+                "order_no",
+                "store",
+                "place",
+                "people_involved",
+            )
+        },
+    )
+    complaint.search_text = search_text_for(complaint)
+    complaint.save()
+    record_event(
+        complaint,
+        actor=actor,
+        now=now,
+        action="create",
+        to_status=S.NEW,
+        data={
+            "channel": complaint.channel,
+            "received_at": complaint.received_at.isoformat(),
+            "type_code": complaint.type_code,
+            "customer": customer.name,
+        },
+    )
+    return complaint
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle actions
+
+
+def do_acknowledge(
+    complaint: Complaint, *, actor: User, now: dt.datetime, note: str = "", version: int | None = None
+) -> Complaint:
+    note = _text(note, "note", required=False, max_length=2000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="acknowledge", version=version)
+        before = c.status
+        c.status = S.ACKNOWLEDGED
+        c.acknowledged_at = c.acknowledged_at or now
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="acknowledge",
+            from_status=before,
+            fields=["status", "acknowledged_at"],
+            data={"note": note} if note else {},
+        )
+
+
+def do_triage(
+    complaint: Complaint,
+    *,
+    actor: User,
+    now: dt.datetime,
+    type_code: str | None = None,
+    severity: str | None = None,
+    priority: str | None = None,
+    level: int | None = None,
+    justified: bool | None = None,
+    reason: str = "",
+    version: int | None = None,
+) -> Complaint:
+    reason = _text(reason, "reason", required=False, max_length=2000)
+    severity = _choice(severity, Severity, "severity") if severity is not None else None
+    priority = _choice(priority, Priority, "priority") if priority is not None else None
+    if level is not None and level not in Level.values:
+        raise ValidationFailed(_("The level must be 1, 2 or 3."), field="level")
+    if justified is False:
+        raise ValidationFailed(
+            _("To judge a complaint not justified, use “Judge not justified” with a reason and a reply."),
+            field="justified",
+        )
+    category = None
+    if type_code is not None:
+        category = Category.objects.filter(code=type_code, active=True).first()
+        if category is None:
+            raise ValidationFailed(_("Unknown complaint type “%(code)s”.") % {"code": type_code}, field="type_code")
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="triage", version=version)
+        before = {
+            "type_code": c.type_code,
+            "severity": c.severity,
+            "priority": c.priority,
+            "level": c.level,
+            "justified": c.justified,
+        }
+        after = dict(before)
+        if category is not None:
+            after["type_code"] = category.code
+        if severity is not None:
+            after["severity"] = severity
+        if priority is not None:
+            after["priority"] = priority
+        if level is not None:
+            after["level"] = level
+        if justified is True:
+            after["justified"] = True
+        changes = _changes(before, after)
+        # Setting an empty value is classifying; replacing one is a correction and needs a reason.
+        corrected = [k for k, (old, _new) in changes.items() if old not in (None, "")]
+        if corrected and not reason:
+            raise ValidationFailed(
+                _("Give a reason for changing %(fields)s.") % {"fields": ", ".join(corrected)}, field="reason"
+            )
+        before_status = c.status
+        if category is not None:
+            c.category = category
+        c.severity, c.priority, c.level, c.justified = (
+            after["severity"],
+            after["priority"],
+            after["level"],
+            after["justified"],
+        )
+        if c.status == S.ACKNOWLEDGED:
+            c.status = S.TRIAGED
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="triage",
+            from_status=before_status,
+            fields=["category", "severity", "priority", "level", "justified", "status"],
+            data={"changes": changes, "reason": reason} if reason else {"changes": changes},
+        )
+
+
+def _eligible_owner(user: User, department: Department | None) -> bool:
+    if not user.is_active or user.role not in HANDLING:
+        return False
+    if department is None or user.sees_whole_organisation:
+        return True
+    return department.id in user.department_ids()
+
+
+def pick_owner(department: Department, *, exclude: set[int] | None = None) -> User | None:
+    """The active handler of `department` with the fewest open complaints (ties: longest idle id)."""
+    from django.db.models import Count, Q
+
+    from .states import ENDED_STATES
+
+    candidates = (
+        User.objects.filter(is_active=True, departments=department, role__in=list(HANDLING))
+        .exclude(id__in=exclude or set())
+        .annotate(open_load=Count("owned_complaints", filter=~Q(owned_complaints__status__in=list(ENDED_STATES))))
+        .order_by("open_load", "id")
+    )
+    return candidates.first()
+
+
+def do_assign(
+    complaint: Complaint,
+    *,
+    actor: User,
+    now: dt.datetime,
+    department: str | None = None,
+    owner: str | None = None,
+    reason: str = "",
+    version: int | None = None,
+) -> Complaint:
+    reason = _text(reason, "reason", required=False, max_length=2000)
+    dept = None
+    if department:
+        dept = Department.objects.filter(code=department, active=True).first()
+        if dept is None:
+            raise ValidationFailed(_("Unknown department “%(code)s”.") % {"code": department}, field="department")
+    owner_user = None
+    if owner:
+        owner_user = User.objects.filter(username=owner).first()
+        if owner_user is None:
+            raise ValidationFailed(_("Unknown user “%(username)s”.") % {"username": owner}, field="owner")
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="assign", version=version)
+        routed_by = "manual"
+        if dept is None and owner_user is None:
+            category = c.category
+            if category is None or category.department_id is None:
+                raise ValidationFailed(
+                    _("No routing rule covers this complaint's type; choose a department."), field="department"
+                )
+            dept = category.department
+            routed_by = "matrix"
+        if dept is None and owner_user is not None:
+            dept = c.department
+        if owner_user is not None and not _eligible_owner(owner_user, dept):
+            raise ValidationFailed(
+                _("%(user)s cannot own this complaint: they need a handling role in the responsible department.")
+                % {"user": owner_user},
+                field="owner",
+            )
+        if owner_user is None and dept is not None:
+            owner_user = pick_owner(dept)
+        is_reassignment = c.department_id is not None or c.owner_id is not None
+        if (
+            is_reassignment
+            and not reason
+            and ((dept and dept.id != c.department_id) or (owner_user and owner_user.id != c.owner_id))
+        ):
+            raise ValidationFailed(_("Re-assignment needs a reason."), field="reason")
+        before = {
+            "department": c.department.code if c.department else None,
+            "owner": c.owner.username if c.owner else None,
+        }
+        before_status = c.status
+        c.department = dept
+        c.owner = owner_user
+        c.status = S.ASSIGNED
+        after = {"department": dept.code if dept else None, "owner": owner_user.username if owner_user else None}
+        c = _save(
+            c,
+            actor=actor,
+            now=now,
+            action="reassign" if is_reassignment else "assign",
+            from_status=before_status,
+            fields=["department", "owner", "status"],
+            data={"changes": _changes(before, after), "reason": reason, "routed_by": routed_by},
+        )
+        if routed_by == "matrix" and c.category is not None:
+            c.collaborators.add(*c.category.collaborating_departments.all())
+        return c
+
+
+def do_start(complaint: Complaint, *, actor: User, now: dt.datetime, version: int | None = None) -> Complaint:
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="start", version=version)
+        before = c.status
+        c.status = S.INVESTIGATING
+        fields = ["status"]
+        data: dict[str, Any] = {}
+        if c.owner_id is None:
+            c.owner = actor  # whoever starts an unowned investigation takes it
+            fields.append("owner")
+            data["owner"] = actor.username
+        return _save(c, actor=actor, now=now, action="start", from_status=before, fields=fields, data=data)
+
+
+def do_propose_solution(
+    complaint: Complaint,
+    *,
+    actor: User,
+    now: dt.datetime,
+    solution_type: str,
+    detail: str,
+    compensation_amount: Any = None,
+    version: int | None = None,
+) -> Complaint:
+    errors: dict[str, list[str]] = {}
+    for fn in (
+        lambda: _choice(solution_type, SolutionType, "solution_type", required=True),
+        lambda: _text(detail, "detail", required=True, max_length=5000),
+        lambda: _money(compensation_amount, "compensation_amount"),
+    ):
+        try:
+            fn()
+        except DomainError as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise DomainError("validation_error", _("Please correct the marked fields."), fields=errors)
+    amount = _money(compensation_amount, "compensation_amount")
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="propose_solution", version=version)
+        before = c.status
+        c.status = S.SOLUTION_PROPOSED
+        c.solution_type = solution_type
+        c.solution_detail = detail.strip()
+        c.compensation_amount = amount
+        c.customer_accepted = None
+        c.customer_comment = ""
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="propose_solution",
+            from_status=before,
+            fields=[
+                "status",
+                "solution_type",
+                "solution_detail",
+                "compensation_amount",
+                "customer_accepted",
+                "customer_comment",
+            ],
+            data={
+                "solution_type": solution_type,
+                "detail": c.solution_detail,
+                "compensation_amount": _json_value(amount),
+            },
+            internal=False,
+        )
+
+
+def do_customer_response(
+    complaint: Complaint,
+    *,
+    actor: User,
+    now: dt.datetime,
+    accepted: bool,
+    comment: str = "",
+    version: int | None = None,
+) -> Complaint:
+    if not isinstance(accepted, bool):
+        raise ValidationFailed(_("Say whether the customer accepted: true or false."), field="accepted")
+    comment = _text(comment, "comment", required=False, max_length=5000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="customer_response", version=version)
+        if c.customer_accepted is not None:
+            raise DomainError("invalid_transition", _("The customer's answer to this proposal is already recorded."))
+        before = c.status
+        c.customer_accepted = accepted
+        c.customer_comment = comment
+        if not accepted:
+            c.status = S.INVESTIGATING  # back to work on a better proposal
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="customer_response",
+            from_status=before,
+            fields=["customer_accepted", "customer_comment", "status"],
+            data={"accepted": accepted, "comment": comment},
+            internal=False,
+        )
+
+
+def do_resolve(
+    complaint: Complaint, *, actor: User, now: dt.datetime, summary: str, version: int | None = None
+) -> Complaint:
+    summary = _text(summary, "summary", required=True, max_length=5000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="resolve", version=version)
+        if c.customer_accepted is not True:
+            raise DomainError(
+                "invalid_transition", _("A complaint is resolved only after the customer accepted the solution.")
+            )
+        before = c.status
+        c.status = S.RESOLVED
+        c.resolution_summary = summary
+        c.resolved_at = now
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="resolve",
+            from_status=before,
+            fields=["status", "resolution_summary", "resolved_at"],
+            data={"summary": summary},
+        )
+
+
+def _round_snapshot(c: Complaint, *, now: dt.datetime, ended_by: str) -> dict[str, Any]:
+    return {
+        "round": c.round,
+        "ended_at": now.isoformat(),
+        "ended_by": ended_by,
+        "department": c.department.code if c.department else None,
+        "owner": c.owner.username if c.owner else None,
+        "solution_type": c.solution_type,
+        "solution_detail": c.solution_detail,
+        "compensation_amount": _json_value(c.compensation_amount),
+        "customer_accepted": c.customer_accepted,
+        "resolution_summary": c.resolution_summary,
+        "satisfaction": c.satisfaction,
+        "satisfaction_comment": c.satisfaction_comment,
+    }
+
+
+def _start_new_round(c: Complaint, *, now: dt.datetime, ended_by: str) -> list[str]:
+    """Keep the finished round as history and clear the handling form for the next one (R-FLOW-4)."""
+    c.round_history = [*c.round_history, _round_snapshot(c, now=now, ended_by=ended_by)]
+    c.round += 1
+    c.status = S.REOPENED
+    c.solution_type = ""
+    c.solution_detail = ""
+    c.compensation_amount = None
+    c.customer_accepted = None
+    c.customer_comment = ""
+    c.resolution_summary = ""
+    c.satisfaction = None
+    c.satisfaction_comment = ""
+    c.review_state = ReviewState.NOT_NEEDED
+    c.reviewed_by = None
+    c.resolved_at = None
+    c.closed_at = None
+    return [
+        "round_history",
+        "round",
+        "status",
+        "solution_type",
+        "solution_detail",
+        "compensation_amount",
+        "customer_accepted",
+        "customer_comment",
+        "resolution_summary",
+        "satisfaction",
+        "satisfaction_comment",
+        "review_state",
+        "reviewed_by",
+        "resolved_at",
+        "closed_at",
+    ]
+
+
+def do_rate(
+    complaint: Complaint, *, actor: User, now: dt.datetime, score: int, comment: str = "", version: int | None = None
+) -> Complaint:
+    """Satisfaction 1–5 (R-SAT-1/2): 1–3 completes the case; 4–5 raises the level and reopens it."""
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationFailed(_("The score must be a whole number from 1 to 5."), field="score")
+    comment = _text(comment, "comment", required=False, max_length=5000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="rate", version=version)
+        before = c.status
+        c.satisfaction = score
+        c.satisfaction_comment = comment
+        data: dict[str, Any] = {"score": score, "comment": comment}
+        fields = ["satisfaction", "satisfaction_comment"]
+        if score >= 4:
+            old_level = c.level or 1
+            c.level = min(old_level + 1, MAX_LEVEL)
+            data["level"] = [old_level, c.level]
+            data["round"] = [c.round, c.round + 1]
+            fields += ["level", *_start_new_round(c, now=now, ended_by="dissatisfied")]
+        return _save(c, actor=actor, now=now, action="rate", from_status=before, fields=fields, data=data)
+
+
+def _may_review(c: Complaint, actor: User) -> bool:
+    needed = REVIEW_RANK_FOR_LEVEL.get(c.level or 1, 1)
+    return REVIEW_RANK.get(actor.role, 0) >= needed
+
+
+def do_close(
+    complaint: Complaint, *, actor: User, now: dt.datetime, reason: str = "", version: int | None = None
+) -> Complaint:
+    reason = _text(reason, "reason", required=False, max_length=2000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="close", version=version)
+        if c.satisfaction is None and not reason:
+            raise ValidationFailed(
+                _("Record the customer's satisfaction first, or give the reason why none could be had."),
+                field="reason",
+            )
+        before = c.status
+        c.status = S.CLOSED
+        c.closed_at = now
+        c.close_reason = reason
+        # Review gate (R-FLOW-3): a closure is reviewed by someone of the rank its level needs;
+        # a closer who already holds that rank approves it by closing.
+        if _may_review(c, actor):
+            c.review_state, c.reviewed_by = ReviewState.APPROVED, actor
+        else:
+            c.review_state, c.reviewed_by = ReviewState.PENDING, None
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="close",
+            from_status=before,
+            fields=["status", "closed_at", "close_reason", "review_state", "reviewed_by"],
+            data={"reason": reason, "review": c.review_state or "approved"},
+        )
+
+
+def do_review(
+    complaint: Complaint,
+    *,
+    actor: User,
+    now: dt.datetime,
+    approved: bool,
+    comment: str = "",
+    version: int | None = None,
+) -> Complaint:
+    if not isinstance(approved, bool):
+        raise ValidationFailed(_("Say whether the closure is approved: true or false."), field="approved")
+    comment = _text(comment, "comment", required=not approved, max_length=2000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="review", version=version)
+        if c.review_state != ReviewState.PENDING:
+            raise DomainError("invalid_transition", _("This closure is not waiting for review."))
+        if not _may_review(c, actor):
+            raise Forbidden(
+                _("A level-%(level)s closure must be reviewed by a more senior reviewer.") % {"level": c.level or 1}
+            )
+        before = c.status
+        if approved:
+            c.review_state, c.reviewed_by = ReviewState.APPROVED, actor
+        else:
+            # Sent back: handling starts again in the same round; the closure is undone.
+            c.review_state, c.reviewed_by = ReviewState.NOT_NEEDED, None
+            c.status = S.INVESTIGATING
+            c.closed_at = None
+            c.customer_accepted = None
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="review",
+            from_status=before,
+            fields=["review_state", "reviewed_by", "status", "closed_at", "customer_accepted"],
+            data={"approved": approved, "comment": comment},
+        )
+
+
+def do_archive(complaint: Complaint, *, actor: User, now: dt.datetime, version: int | None = None) -> Complaint:
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="archive", version=version)
+        if c.review_state == ReviewState.PENDING:
+            raise DomainError("invalid_transition", _("The closure must be reviewed before it is archived."))
+        before = c.status
+        c.status = S.ARCHIVED
+        c.archived_at = now
+        return _save(c, actor=actor, now=now, action="archive", from_status=before, fields=["status", "archived_at"])
+
+
+def do_reject(
+    complaint: Complaint, *, actor: User, now: dt.datetime, reason: str, reply: str, version: int | None = None
+) -> Complaint:
+    errors: dict[str, list[str]] = {}
+    for name, value in (("reason", reason), ("reply", reply)):
+        try:
+            _text(value, name, required=True, max_length=5000)
+        except DomainError as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise DomainError("validation_error", _("Please correct the marked fields."), fields=errors)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="reject", version=version)
+        before = c.status
+        c.status = S.REJECTED
+        c.justified = False
+        c.reject_reason = reason.strip()
+        c.reject_reply = reply.strip()
+        c.closed_at = now
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="reject",
+            from_status=before,
+            fields=["status", "justified", "reject_reason", "reject_reply", "closed_at"],
+            data={"reason": c.reject_reason, "reply": c.reject_reply},
+            internal=False,
+        )
+
+
+def do_reopen(
+    complaint: Complaint, *, actor: User, now: dt.datetime, reason: str, version: int | None = None
+) -> Complaint:
+    reason = _text(reason, "reason", required=True, max_length=2000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="reopen", version=version)
+        before = c.status
+        data = {"reason": reason, "round": [c.round, c.round + 1]}
+        fields = _start_new_round(c, now=now, ended_by="reopened")
+        if c.justified is False:
+            c.justified = None
+            fields.append("justified")
+        return _save(c, actor=actor, now=now, action="reopen", from_status=before, fields=fields, data=data)
+
+
+def do_escalate(
+    complaint: Complaint, *, actor: User, now: dt.datetime, reason: str, version: int | None = None
+) -> Complaint:
+    reason = _text(reason, "reason", required=True, max_length=2000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="escalate", version=version)
+        old = c.level or 1
+        if old >= MAX_LEVEL:
+            raise DomainError("invalid_transition", _("The complaint is already at the highest level (3)."))
+        c.level = old + 1
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="escalate",
+            from_status=c.status,
+            fields=["level"],
+            data={"reason": reason, "level": [old, c.level], "trigger": "manual"},
+        )
+
+
+def do_note(
+    complaint: Complaint, *, actor: User, now: dt.datetime, text: str, internal: bool = True, version: int | None = None
+) -> Complaint:
+    text = _text(text, "text", required=True, max_length=10000)
+    if not isinstance(internal, bool):
+        raise ValidationFailed(_("Say whether the note is internal: true or false."), field="internal")
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="note", version=version)
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="note",
+            from_status=c.status,
+            fields=[],
+            data={"text": text, "internal": internal},
+            internal=internal,
+        )
+
+
+def do_pause_clock(
+    complaint: Complaint, *, actor: User, now: dt.datetime, reason: str, version: int | None = None
+) -> Complaint:
+    reason = _text(reason, "reason", required=True, max_length=2000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="pause_clock", version=version)
+        if c.clock_paused_at:
+            raise DomainError("invalid_transition", _("The clock is already paused."))
+        c.clock_paused_at = now
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="pause_clock",
+            from_status=c.status,
+            fields=["clock_paused_at"],
+            data={"reason": reason},
+        )
+
+
+def do_resume_clock(
+    complaint: Complaint, *, actor: User, now: dt.datetime, reason: str = "", version: int | None = None
+) -> Complaint:
+    reason = _text(reason, "reason", required=False, max_length=2000)
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=actor, action="resume_clock", version=version)
+        if not c.clock_paused_at:
+            raise DomainError("invalid_transition", _("The clock is not paused."))
+        paused_seconds = int((now - c.clock_paused_at).total_seconds())
+        c.clock_paused_at = None
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="resume_clock",
+            from_status=c.status,
+            fields=["clock_paused_at"],
+            data={"reason": reason, "paused_seconds": paused_seconds},
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Not state changes, but on the timeline all the same
+
+
+def do_reveal_contact(complaint: Complaint, *, actor: User, now: dt.datetime) -> Customer:
+    """Show the customer's unmasked phone, e-mail and ID number, and log that it was shown (R-REC-8)."""
+    if not actor.may_unmask:
+        raise Forbidden(_("Your role may not see customers' full contact details."))
+    with transaction.atomic():
+        record_event(
+            complaint,
+            actor=actor,
+            now=now,
+            action="reveal_contact",
+            from_status=complaint.status,
+            to_status=complaint.status,
+            data={"customer": complaint.customer_id},
+        )
+    return complaint.customer
+
+
+ACTIONS = {
+    "acknowledge": do_acknowledge,
+    "triage": do_triage,
+    "assign": do_assign,
+    "start": do_start,
+    "propose_solution": do_propose_solution,
+    "customer_response": do_customer_response,
+    "resolve": do_resolve,
+    "rate": do_rate,
+    "close": do_close,
+    "review": do_review,
+    "archive": do_archive,
+    "reject": do_reject,
+    "reopen": do_reopen,
+    "escalate": do_escalate,
+    "note": do_note,
+    "pause_clock": do_pause_clock,
+    "resume_clock": do_resume_clock,
+}
+assert set(ACTIONS) == set(TRANSITIONS), "every transition has exactly one action function"

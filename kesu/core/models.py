@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organization(models.Model):
+    """The organisation this installation serves (one per installation)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    complaint_prefix = models.CharField(_("complaint number prefix"), max_length=8, default="KS")
+    hotline = models.CharField(_("customer hotline"), max_length=40, blank=True)
+    complaints_email = models.EmailField(_("complaints e-mail"), blank=True)
+    demo_loaded_at = models.DateTimeField(_("demo data loaded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DailySequence(models.Model):
+    """Counter behind complaint numbers: one row per prefix and day, bumped atomically."""
+
+    prefix = models.CharField(max_length=8)
+    day = models.DateField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="uniq_sequence_prefix_day")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.day:%Y%m%d}: {self.value}"
