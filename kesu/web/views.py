@@ -1,7 +1,349 @@
+"""The agent workspace: thin views that parse input, make one domain call and render the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, Value, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kesu.api.routers.complaints import attachment_response
+from kesu.complaints import actions
+from kesu.complaints.access import access_complaint, complaints_visible_to
+from kesu.complaints.attachments import do_add_attachment
+from kesu.complaints.models import Category
+from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_timeline
+from kesu.complaints.states import HANDLING
+from kesu.core.errors import DomainError, Forbidden, ValidationFailed
+
+from .display import PRIORITY_ORDER, STATUS_ORDER, event_details
+from .forms import (
+    ACTION_FORMS,
+    DEFAULT_SORT,
+    SORTS,
+    TABS,
+    AttachmentForm,
+    ComplaintForm,
+    InboxFilterForm,
+)
+
+PAGE_SIZE = 25
+
+
+def _complaint_or_404(user, number: str):
+    try:
+        return access_complaint(user, number)
+    except DomainError as exc:  # missing and out of scope look the same
+        raise Http404(exc.message) from exc
+
+
+def _partial(request) -> bool:
+    """htmx asks for a fragment; a history restore (back button after the cache is gone) needs the page."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+def _error_page(request, exc: DomainError) -> HttpResponse:
+    return render(request, "web/error.html", {"error": exc}, status=exc.http_status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inbox
+
+
+def _rank(field: str, order: list[str]) -> Case:
+    return Case(
+        *[When(**{field: value}, then=Value(i)) for i, value in enumerate(order)],
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
 
 
 @login_required
+@require_GET
 def inbox(request):
-    return HttpResponse("kesu")
+    data = request.GET.copy()
+    data.setdefault("sort", DEFAULT_SORT)
+    form = InboxFilterForm(data)
+    form.is_valid()
+    user = request.user
+    tab = form.value("tab") or ("all" if user.sees_whole_organisation else "mine")
+    status = form.value("status", "")
+    filters = ComplaintFilters(
+        status=[status] if status and status != "open" else None,
+        open_only=status == "open",
+        severity=form.value("severity"),
+        priority=form.value("priority"),
+        type_code=form.value("type"),
+        overdue=form.value("overdue") or None,
+        q=(form.value("q", "") or "").strip() or None,
+        mine=tab == "mine",
+        my_departments=tab == "departments",
+    )
+    sort = form.value("sort") or DEFAULT_SORT
+    column = sort.lstrip("-")
+    field = F(SORTS[column])
+    ordering = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
+    qs = (
+        complaint_list(user=user, filters=filters)
+        .annotate(status_rank=_rank("status", STATUS_ORDER), priority_rank=_rank("priority", PRIORITY_ORDER))
+        .order_by(ordering, "-id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(form.value("page", 1))
+    context = {
+        "form": form,
+        "tab": tab,
+        "tabs": TABS,
+        "sort": sort,
+        "sort_column": column,
+        "page": page,
+        "complaints": page.object_list,
+        "filter_fields": [form[name] for name in ("status", "severity", "priority", "type", "sort")],
+        "nav": "inbox",
+        "now": timezone.now(),
+    }
+    response = render(request, "web/_inbox_results.html" if _partial(request) else "web/inbox.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording a complaint
+
+
+def _require_handling(user) -> None:
+    if user.role not in HANDLING:
+        raise Forbidden(_("Your role may not record complaints."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complaint_new(request):
+    try:
+        _require_handling(request.user)
+    except DomainError as exc:
+        return _error_page(request, exc)
+    if request.method == "GET":
+        return render(request, "web/complaint_new.html", {"form": ComplaintForm(), "nav": "new"})
+    form = ComplaintForm(request.POST)
+    if form.is_valid():
+        try:
+            complaint, _created = actions.do_create(
+                form.to_input(),
+                actor=request.user,
+                now=timezone.now(),
+                idempotency_key=form.cleaned_data["idempotency_key"] or None,
+            )
+        except DomainError as exc:
+            form.add_domain_errors(exc.fields, exc.message)
+        else:
+            messages.success(request, _("Complaint %(number)s recorded.") % {"number": complaint.number})
+            return redirect("web:complaint", number=complaint.number)
+    return render(request, "web/complaint_new.html", {"form": form, "nav": "new"}, status=400)
+
+
+@login_required
+@require_GET
+def customer_lookup(request):
+    """The customer on file for the phone being typed, with their earlier complaints (in scope)."""
+    if request.user.role not in HANDLING:
+        return HttpResponse(status=403)
+    phone = (request.GET.get("phone") or request.GET.get("customer_phone") or "").strip()
+    phone = phone.replace(" ", "").replace("-", "")
+    customer = actions.find_customer(phone=phone) if len(phone) >= 5 else None
+    earlier, earlier_count = [], 0
+    if customer is not None:
+        visible = complaints_visible_to(request.user).filter(customer=customer)
+        earlier_count = visible.count()
+        earlier = list(visible.select_related("category").order_by("-received_at", "-id")[:5])
+    return render(
+        request,
+        "web/_customer_lookup.html",
+        {"phone": phone, "customer": customer, "earlier": earlier, "earlier_count": earlier_count},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One complaint
+
+
+def _action_forms(complaint, user, *, failed: Any = None) -> list[dict[str, Any]]:
+    result = []
+    for transition in actions.allowed_actions(complaint, user):
+        if failed is not None and failed.action == transition.action:
+            form = failed
+        else:
+            form = ACTION_FORMS[transition.action](
+                complaint=complaint, action=transition.action, initial={"version": complaint.version}
+            )
+        result.append({"transition": transition, "form": form, "open": form is failed})
+    return result
+
+
+def _timeline(complaint) -> list:
+    events = list(complaint_timeline(complaint))
+    type_names = dict(Category.objects.values_list("code", "name")) if events else {}
+    for event in events:
+        event.details = event_details(event.action, event.data, type_names=type_names)
+    return events
+
+
+def _complaint_context(request, complaint, *, failed=None, action_error=None, upload_form=None, revealed=None):
+    allowed = _action_forms(complaint, request.user, failed=failed)
+    return {
+        "complaint": complaint,
+        "customer": complaint.customer,
+        "revealed": revealed,
+        "actions": allowed,
+        "action_error": action_error,
+        "failed_shown": failed is not None and any(a["form"] is failed for a in allowed),
+        "collaborators": list(complaint.collaborators.all()),
+        "attachments": list(complaint.attachments.select_related("uploaded_by")),
+        "events": _timeline(complaint),
+        "deadlines": list(complaint.deadlines.select_related("definition").filter(cancelled_at__isnull=True)),
+        "upload_form": upload_form or AttachmentForm(),
+        "may_upload": request.user.role in HANDLING and not complaint.is_read_only,
+        "now": timezone.now(),
+    }
+
+
+def _render_complaint(request, complaint, *, status: int = 200, **extra) -> HttpResponse:
+    context = _complaint_context(request, complaint, **extra)
+    template = "web/_complaint_body.html" if _partial(request) else "web/complaint.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+@require_GET
+def complaint_detail(request, number: str):
+    return _render_complaint(request, _complaint_or_404(request.user, number))
+
+
+@login_required
+@require_POST
+def complaint_action(request, number: str, action: str):
+    complaint = _complaint_or_404(request.user, number)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404(_("Unknown action “%(action)s”.") % {"action": action})
+    form = form_class(request.POST, complaint=complaint, action=action)
+    status, error = 400, None
+    if form.is_valid():
+        try:
+            actions.ACTIONS[action](
+                complaint,
+                actor=request.user,
+                now=timezone.now(),
+                version=form.cleaned_data.get("version"),
+                **form.action_kwargs(),
+            )
+        except DomainError as exc:
+            status, error = exc.http_status, exc
+            _show_errors(form, exc)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": actions.TRANSITIONS[action].label})
+            if request.htmx:
+                return _render_complaint(request, _complaint_or_404(request.user, number))
+            return redirect("web:complaint", number=number)
+    # Nothing changed. Show the complaint as it is now, with the form as it was typed.
+    current = _complaint_or_404(request.user, number)
+    if error is not None and error.code == "version_conflict":
+        # The page now shows the current version; sending the form again is a deliberate choice.
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        form = form_class(data, complaint=current, action=action)
+        form.is_valid()
+        form.add_error(None, error.message)
+    return _render_complaint(
+        request,
+        current,
+        status=status,
+        failed=form,
+        action_error={"label": actions.TRANSITIONS[action].label, "message": error.message if error else ""},
+    )
+
+
+def _show_errors(form, exc: DomainError) -> None:
+    """Each message next to its field; those of fields the form lacks (and the summary) above it."""
+    shown = False
+    for name, msgs in exc.fields.items():
+        target = name if name in form.fields and name != "version" else None
+        for msg in msgs:
+            form.add_error(target, msg)
+            shown = True
+    if not shown:
+        form.add_error(None, exc.message)
+
+
+@login_required
+@require_POST
+def reveal_contact(request, number: str):
+    complaint = _complaint_or_404(request.user, number)
+    try:
+        customer = actions.do_reveal_contact(complaint, actor=request.user, now=timezone.now())
+    except DomainError as exc:
+        if request.htmx:
+            return render(request, "web/_contact.html", {"customer": complaint.customer, "error": exc}, status=403)
+        return _error_page(request, exc)
+    if request.htmx:
+        return render(request, "web/_contact.html", {"customer": customer, "revealed": True, "complaint": complaint})
+    return _render_complaint(request, complaint, revealed=True)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, number: str):
+    complaint = _complaint_or_404(request.user, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload is None:
+                raise ValidationFailed(_("Choose a file to upload."), field="file")
+            if upload.size > settings.KESU_MAX_UPLOAD_BYTES:
+                raise DomainError(
+                    "too_large",
+                    _("The file is larger than %(mb)s MB.") % {"mb": settings.KESU_MAX_UPLOAD_BYTES // (1024 * 1024)},
+                    field="file",
+                )
+            attachment = do_add_attachment(
+                complaint,
+                actor=request.user,
+                now=timezone.now(),
+                content=upload.read(),
+                filename=upload.name or "file",
+                source=form.cleaned_data["source"],
+                captured_at=form.cleaned_data["captured_at"],
+                description=form.cleaned_data["description"],
+            )
+        except DomainError as exc:
+            status = exc.http_status
+            _show_errors(form, exc)
+        else:
+            messages.success(request, _("Evidence “%(name)s” added.") % {"name": attachment.original_name})
+            if request.htmx:
+                return _render_complaint(request, _complaint_or_404(request.user, number))
+            return redirect(reverse("web:complaint", kwargs={"number": number}) + "#attachments")
+    return _render_complaint(request, _complaint_or_404(request.user, number), status=status, upload_form=form)
+
+
+@login_required
+@require_GET
+def attachment_download(request, number: str, attachment_id: int):
+    complaint = _complaint_or_404(request.user, number)
+    attachment = complaint.attachments.filter(id=attachment_id).first()
+    if attachment is None:
+        raise Http404(_("Attachment not found."))
+    return attachment_response(attachment)

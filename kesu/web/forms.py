@@ -1,0 +1,478 @@
+"""Forms of the agent workspace. They parse what was typed; the domain actions decide what is valid."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from kesu.accounts.models import Department, User
+from kesu.complaints.actions import ComplaintInput, CustomerInput
+from kesu.complaints.classification import Flag, Level, Priority, Severity
+from kesu.complaints.models import Category, Channel, CustomerKind, Demand, Relationship
+from kesu.complaints.models.attachment import EvidenceSource
+from kesu.complaints.models.complaint import SolutionType
+from kesu.complaints.states import HANDLING, Status
+
+from .display import SATISFACTION
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_widget() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+
+
+def _blank(label) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class BootstrapMixin:
+    """Gives every widget the Bootstrap class it needs, so templates only lay fields out."""
+
+    compact = False
+
+    def _style(self) -> None:
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            elif isinstance(widget, forms.HiddenInput):
+                continue
+            else:
+                css = "form-control"
+            if self.compact and css != "form-check-input":
+                css += f" {css}-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """Active complaint types, children indented under their parents."""
+    from django.utils.translation import get_language
+
+    language = get_language() or ""
+    categories = list(Category.objects.filter(active=True).order_by("sort_order", "code"))
+    by_parent: dict[int | None, list[Category]] = {}
+    ids = {c.id for c in categories}
+    for c in categories:
+        by_parent.setdefault(c.parent_id if c.parent_id in ids else None, []).append(c)
+    result: list[tuple[str, str]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for c in by_parent.get(parent, []):
+            result.append((c.code, "\u3000" * depth + c.label(language)))
+            walk(c.id, depth + 1)
+
+    walk(None, 0)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Inbox
+
+TABS = {
+    "mine": pgettext_lazy("inbox tab", "Mine"),
+    "departments": pgettext_lazy("inbox tab", "My departments"),
+    "all": pgettext_lazy("inbox tab", "Everything I may see"),
+}
+
+# Column → what it sorts on. Status and priority sort in workflow/urgency order, not alphabetically.
+SORTS = {
+    "number": "number",
+    "received_at": "received_at",
+    "status": "status_rank",
+    "severity": "severity",
+    "priority": "priority_rank",
+    "level": "level",
+    "updated_at": "updated_at",
+    "next_due_at": "next_due_at",
+}
+SORT_LABELS = {
+    "number": _("Number"),
+    "received_at": _("Received"),
+    "status": _("Status"),
+    "severity": _("Severity"),
+    "priority": _("Priority"),
+    "level": _("Level"),
+    "updated_at": _("Last change"),
+    "next_due_at": _("Next deadline"),
+}
+DEFAULT_SORT = "-received_at"
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    result = []
+    for key, label in SORT_LABELS.items():
+        result.append((f"-{key}", _("%(column)s ↓") % {"column": label}))
+        result.append((key, _("%(column)s ↑") % {"column": label}))
+    return result
+
+
+class InboxFilterForm(BootstrapMixin, forms.Form):
+    compact = True
+    tab = forms.ChoiceField(choices=list(TABS.items()), required=False, widget=forms.HiddenInput)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Number, title, customer, product, batch, order…")}
+        ),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    severity = forms.ChoiceField(
+        label=_("Severity"), required=False, choices=_blank(_("Any severity")) + list(Severity.choices)
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=_blank(_("Any priority")) + list(Priority.choices)
+    )
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = (
+            _blank(_("Any status")) + [("open", _("All open"))] + [(s.value, s.label) for s in Status]
+        )
+        self.fields["type"].choices = _blank(_("Any type")) + category_choices()
+        self.fields["sort"].choices = sort_choices()
+        self._style()
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """The cleaned value of one filter; an invalid one is ignored rather than failing the page."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name) or default
+
+
+# ---------------------------------------------------------------------------------------------
+# New complaint
+
+# DomainError field keys → the form field that shows the message.
+CREATE_FIELD_MAP = {
+    "customer.phone": "customer_phone",
+    "customer.name": "customer_name",
+    "customer.kind": "customer_kind",
+    "customer.relationship": "customer_relationship",
+    "customer.email": "customer_email",
+    "customer.company": "customer_company",
+    "customer.external_id": "customer_phone",
+    "Idempotency-Key": None,
+}
+
+
+class ComplaintForm(BootstrapMixin, forms.Form):
+    """The 投诉记录表, in the order a phone call gives it: who calls, then what happened."""
+
+    customer_phone = forms.CharField(
+        label=_("Customer phone"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "autofocus": True}),
+    )
+    customer_name = forms.CharField(label=_("Customer name"), required=False, max_length=100)
+    customer_kind = forms.ChoiceField(
+        label=_("Customer kind"), choices=CustomerKind.choices, initial=CustomerKind.CONSUMER
+    )
+    customer_relationship = forms.ChoiceField(
+        label=_("Relationship"),
+        required=False,
+        choices=_blank(pgettext_lazy("relationship", "Automatic")) + list(Relationship.choices),
+    )
+    customer_email = forms.CharField(label=_("E-mail"), required=False, max_length=254)
+    customer_company = forms.CharField(label=_("Company"), required=False, max_length=200)
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        required=False,
+        widget=_datetime_widget(),
+        help_text=_("When the company received it; back-date a complaint taken earlier."),
+    )
+    title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    description = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    type_code = forms.ChoiceField(label=_("Type"), required=False)
+    demand = forms.ChoiceField(
+        label=_("Customer demand"), required=False, choices=_blank(_("Not stated")) + list(Demand.choices)
+    )
+    product = forms.CharField(label=_("Product"), required=False, max_length=200)
+    product_model = forms.CharField(label=_("Model"), required=False, max_length=100)
+    product_code = forms.CharField(label=_("Product code"), required=False, max_length=64)
+    batch_no = forms.CharField(label=_("Batch / lot no."), required=False, max_length=64)
+    order_no = forms.CharField(label=_("Order no."), required=False, max_length=64)
+    store = forms.CharField(label=_("Store / site"), required=False, max_length=200)
+    amount = forms.CharField(
+        label=_("Amount involved (CNY)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}),
+    )
+    quantity = forms.IntegerField(label=_("Quantity affected"), required=False, min_value=0)
+    occurred_at = forms.DateTimeField(label=_("Occurred at"), required=False, widget=_datetime_widget())
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    people_involved = forms.CharField(label=_("People involved"), required=False, max_length=200)
+    flags = forms.MultipleChoiceField(
+        label=_("Flags"), required=False, choices=Flag.choices, widget=forms.CheckboxSelectMultiple
+    )
+    # Sent once per rendered form, so a double click or a resubmitted page records one complaint.
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"received_at": timezone.localtime().replace(second=0, microsecond=0), "idempotency_key": uuid.uuid4().hex},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["type_code"].choices = _blank(_("Classify later")) + category_choices()
+        self._style()
+
+    def to_input(self) -> ComplaintInput:
+        d = self.cleaned_data
+        return ComplaintInput(
+            channel=d["channel"],
+            customer=CustomerInput(
+                name=d["customer_name"],
+                kind=d["customer_kind"] or CustomerKind.CONSUMER,
+                phone=d["customer_phone"],
+                email=d["customer_email"],
+                relationship=d["customer_relationship"],
+                company=d["customer_company"],
+            ),
+            title=d["title"],
+            description=d["description"],
+            type_code=d["type_code"],
+            product=d["product"],
+            product_model=d["product_model"],
+            product_code=d["product_code"],
+            batch_no=d["batch_no"],
+            order_no=d["order_no"],
+            store=d["store"],
+            quantity=d["quantity"],
+            amount=d["amount"] or None,
+            demand=d["demand"],
+            occurred_at=d["occurred_at"],
+            received_at=d["received_at"],
+            place=d["place"],
+            people_involved=d["people_involved"],
+            flags=list(d["flags"]),
+        )
+
+    def add_domain_errors(self, fields: dict[str, list[str]], message: str) -> None:
+        for key, messages in fields.items():
+            name = CREATE_FIELD_MAP.get(key, key)
+            for msg in messages:
+                self.add_error(name if name in self.fields else None, msg)
+        if not fields:
+            self.add_error(None, message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle actions: one small form each, posted with the version the page showed.
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _yes_no(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect, empty_value=None
+    )
+
+
+def _text(label, *, rows: int = 2, required: bool = False) -> forms.CharField:
+    # Required-ness is the action's to decide; its message lands next to the field all the same.
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class ActionForm(BootstrapMixin, forms.Form):
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, complaint=None, action: str = "", **kwargs):
+        kwargs.setdefault("auto_id", f"id_{action}_%s")
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+        self.action = action
+        self.setup()
+        self._style()
+
+    def setup(self) -> None:
+        """Fill choices that come from the database."""
+
+    def action_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments for the do_<action> function."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class AcknowledgeForm(ActionForm):
+    note = _text(_("Note (how the customer was contacted)"))
+
+
+class TriageForm(ActionForm):
+    type_code = forms.ChoiceField(label=_("Type"), required=False)
+    severity = forms.ChoiceField(
+        label=_("Severity"), required=False, choices=_blank(_("Not set")) + list(Severity.choices)
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=_blank(_("Not set")) + list(Priority.choices)
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=_blank(_("Not set")) + [(str(v), label) for v, label in Level.choices],
+    )
+    reason = _text(_("Reason (needed when correcting a value)"))
+
+    def setup(self) -> None:
+        self.fields["type_code"].choices = _blank(_("Not set")) + category_choices()
+        c = self.complaint
+        if c is not None and not self.is_bound:
+            self.initial.update(
+                {"type_code": c.type_code or "", "severity": c.severity, "priority": c.priority, "level": c.level}
+            )
+
+    def action_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        kwargs: dict[str, Any] = {"reason": d["reason"]}
+        for name in ("type_code", "severity", "priority", "level"):
+            if d.get(name) not in (None, ""):
+                kwargs[name] = d[name]
+        return kwargs
+
+
+class AssignForm(ActionForm):
+    department = forms.ChoiceField(label=_("Responsible department"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    reason = _text(_("Reason (needed when re-assigning)"))
+
+    def setup(self) -> None:
+        self.fields["department"].choices = _blank(_("By the routing matrix")) + [
+            (d.code, str(d)) for d in Department.objects.filter(active=True).order_by("code")
+        ]
+        owners = (
+            User.objects.filter(is_active=True, role__in=list(HANDLING))
+            .prefetch_related("departments")
+            .order_by("username")
+        )
+        choices = []
+        for u in owners:
+            codes = ", ".join(d.code for d in u.departments.all())
+            choices.append((u.username, f"{u} · {u.get_role_display()}" + (f" ({codes})" if codes else "")))
+        self.fields["owner"].choices = _blank(_("The least busy handler of the department")) + choices
+        c = self.complaint
+        if c is not None and not self.is_bound:
+            self.initial.update(
+                {
+                    "department": c.department.code if c.department_id else "",
+                    "owner": c.owner.username if c.owner_id else "",
+                }
+            )
+
+    def action_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"department": d["department"] or None, "owner": d["owner"] or None, "reason": d["reason"]}
+
+
+class ProposeSolutionForm(ActionForm):
+    solution_type = forms.ChoiceField(
+        label=_("Solution type"), required=False, choices=_blank("—") + list(SolutionType.choices)
+    )
+    detail = _text(_("Solution"), rows=3)
+    compensation_amount = forms.CharField(
+        label=_("Compensation (CNY)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}),
+    )
+
+    def action_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "solution_type": d["solution_type"],
+            "detail": d["detail"],
+            "compensation_amount": d["compensation_amount"] or None,
+        }
+
+
+class CustomerResponseForm(ActionForm):
+    accepted = _yes_no(_("Did the customer accept the solution?"))
+    comment = _text(_("The customer's words"))
+
+
+class ResolveForm(ActionForm):
+    summary = _text(_("Resolution summary"), rows=3)
+
+
+class RateForm(ActionForm):
+    score = forms.TypedChoiceField(
+        label=_("Customer's satisfaction"),
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        choices=[(str(k), f"{k} · {v}") for k, v in SATISFACTION.items()],
+    )
+    comment = _text(_("Comment"))
+
+
+class CloseForm(ActionForm):
+    reason = _text(_("Reason (needed when no satisfaction could be recorded)"))
+
+
+class ReviewForm(ActionForm):
+    approved = _yes_no(_("Approve the closure?"))
+    comment = _text(_("Comment (needed when sending it back)"))
+
+
+class RejectForm(ActionForm):
+    reason = _text(_("Why the complaint is not justified"))
+    reply = _text(_("Reply to the customer"), rows=3)
+
+
+class ReasonForm(ActionForm):
+    reason = _text(_("Reason"))
+
+
+class NoteForm(ActionForm):
+    text = _text(_("Note"), rows=3)
+    internal = forms.BooleanField(label=_("Internal (not shown to the customer)"), required=False, initial=True)
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "acknowledge": AcknowledgeForm,
+    "triage": TriageForm,
+    "assign": AssignForm,
+    "start": ActionForm,
+    "propose_solution": ProposeSolutionForm,
+    "customer_response": CustomerResponseForm,
+    "resolve": ResolveForm,
+    "rate": RateForm,
+    "close": CloseForm,
+    "review": ReviewForm,
+    "archive": ActionForm,
+    "reject": RejectForm,
+    "reopen": ReasonForm,
+    "escalate": ReasonForm,
+    "note": NoteForm,
+    "pause_clock": ReasonForm,
+    "resume_clock": ReasonForm,
+}
+
+
+class AttachmentForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("File"), required=False)
+    source = forms.ChoiceField(label=_("Source"), choices=EvidenceSource.choices, initial=EvidenceSource.CUSTOMER)
+    captured_at = forms.DateTimeField(label=_("Taken at"), required=False, widget=_datetime_widget())
+    description = forms.CharField(label=_("Description"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_attachment_%s")
+        super().__init__(*args, **kwargs)
+        self._style()
