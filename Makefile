@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/kesu
 CHROMIUM ?= /usr/bin/chromium
 VENDOR := kesu/web/static/vendor
 
-.PHONY: run test lint test-sqlite test-postgres assets browser migrate demo screenshots messages clean help
+.PHONY: bench run test lint test-sqlite test-postgres assets browser migrate demo screenshots messages clean help
 
 help:
 	@echo "make run    – install, migrate, load demo data once, serve http://127.0.0.1:$(PORT)"
@@ -39,13 +39,17 @@ migrate: $(VENV)/.base assets
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py createcachetable
 
+PLAYBOOK ?= service
+
 demo: migrate
+	$(PY) manage.py load_playbook $(PLAYBOOK) --if-none-active
 	$(PY) manage.py load_demo
 
+# The web server and the background worker (SLA sweep every minute), in one command.
 run: demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "kesu: http://127.0.0.1:$(PORT)/"
-	$(VENV)/bin/gunicorn kesu.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+	PORT=$(PORT) $(PY) -m kesu.worker
 
 # Debian's Chromium for the browser tests (never a browser download).
 browser:
@@ -73,9 +77,13 @@ test: lint test-sqlite test-postgres
 screenshots: $(VENV)/.dev assets browser
 	$(VENV)/bin/pytest -q -m browser tests/browser
 
+# Refresh the Chinese catalogue from the code, then compile it (both files are committed).
 messages: $(VENV)/.dev
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --add-location file --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench
-	$(PY) manage.py compilemessages -v 0
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench --ignore=scripts
+	msgfmt --check-format -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
+
+bench: $(VENV)/.dev
+	$(PY) bench/sla_sweep.py --complaints $${COMPLAINTS:-1000000} --due $${DUE:-10000}
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

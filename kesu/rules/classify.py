@@ -1,0 +1,76 @@
+"""Classify a complaint: repeat facts + text risks + the active playbook's rules → values with reasons.
+
+Used at intake (the values become the complaint's classification and are kept as the suggestion) and
+at re-triage (the rule hits are refreshed; the agent's explicit choices win).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engine import Facts, evaluate
+from .feedback import disabled_terms
+from .playbooks import active_rules
+from .risk import analyse, suggest_type
+
+
+@dataclass
+class Classification:
+    values: dict[str, Any] = field(default_factory=dict)
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)
+    risks: list[dict[str, Any]] = field(default_factory=list)
+    type_code: str | None = None
+    type_reason: str = ""
+    ruleset: Any = None
+
+    def suggestion(self) -> dict[str, Any]:
+        return {
+            "type_code": self.type_code,
+            "type_reason": self.type_reason,
+            "severity": self.values.get("severity", ""),
+            "priority": self.values.get("priority", ""),
+            "level": self.values.get("level"),
+            "flags": list(self.values.get("flags", [])),
+            "reasons": dict(self.reasons),
+            "risks": list(self.risks),
+            "ruleset_version": self.ruleset.version if self.ruleset else None,
+        }
+
+
+def complaint_text(complaint) -> str:
+    return f"{complaint.title}\n{complaint.description}"
+
+
+def classify(complaint, *, type_code: str | None = None, overrides: dict[str, Any] | None = None) -> Classification:
+    text = complaint_text(complaint)
+    hits = analyse(text, disabled_terms=disabled_terms())
+    suggested_type, type_reason = suggest_type(text)
+    effective_type = type_code or (complaint.category.code if complaint.category_id else None) or suggested_type
+    o = overrides or {}
+    facts = Facts(
+        amount=complaint.amount,
+        flags=frozenset(complaint.flags or []),
+        type_code=effective_type,
+        customer_kind=complaint.customer.kind,
+        relationship=complaint.customer.relationship,
+        channel=complaint.channel,
+        repeat_count=complaint.repeat_count,
+        text=text,
+        risks={h.risk: h.term for h in hits},
+        severity=o.get("severity", complaint.severity),
+        priority=o.get("priority", complaint.priority),
+        level=o.get("level", complaint.level),
+    )
+    ruleset, specs = active_rules()
+    outcome = evaluate(specs, facts)
+    return Classification(
+        values=outcome.values,
+        hits=outcome.hits,
+        reasons=outcome.reasons,
+        risks=[{"risk": h.risk, "term": h.term, "reason": h.reason} for h in hits],
+        type_code=suggested_type,
+        type_reason=type_reason,
+        ruleset=ruleset,
+    )

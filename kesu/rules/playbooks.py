@@ -1,0 +1,281 @@
+"""Playbooks: declarative presets in playbooks/*.yaml, loaded into the database (R-CLS-2).
+
+`load(name)` makes that playbook the active one: its departments and types (with the responsibility
+matrix), a new rule-set version when its rules differ from the active version, and its SLA clocks.
+Loading the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kesu.accounts.models import Department
+from kesu.sla.calendars import Mode
+
+from .engine import RuleError, RuleSpec, validate_rule
+from .models import Playbook, Rule, RuleSet
+
+PLAYBOOK_DIR = Path(settings.BASE_DIR) / "playbooks"
+CLOCK_EVENTS = {
+    # events that start clocks
+    "create",
+    "acknowledge",
+    "triage",
+    "classified",
+    "assign",
+    "start",
+    "propose_solution",
+    "customer_accepted",
+    "reopen",
+    # events that stop them
+    "resolve",
+    "note",
+    "customer_update",
+    "initial_report",
+    "customer_response",
+    "close",
+    "reject",
+}
+
+
+class PlaybookError(ValueError):
+    pass
+
+
+@dataclass
+class LoadResult:
+    playbook: Playbook
+    changed: bool
+    ruleset_version: int
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in PLAYBOOK_DIR.glob("*.yaml"))
+
+
+def read(name: str) -> dict[str, Any]:
+    path = PLAYBOOK_DIR / f"{name}.yaml"
+    if name not in available():
+        raise PlaybookError(f"unknown playbook {name!r}; choose one of: {', '.join(available())}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PlaybookError(f"{name}.yaml: not valid YAML: {exc}") from None
+    validate(data, name)
+    return data
+
+
+def validate(data: Any, name: str) -> None:
+    def fail(where: str, message: str) -> None:
+        raise PlaybookError(f"{name}.yaml: {where}: {message}")
+
+    if not isinstance(data, dict):
+        fail("top level", "must be a mapping")
+    for key in ("code", "name", "categories", "rules", "clocks"):
+        if key not in data:
+            fail(key, "missing")
+    departments = {d["code"] for d in data.get("departments", [])}
+    for i, cat in enumerate(data["categories"]):
+        for key in ("code", "name"):
+            if not cat.get(key):
+                fail(f"categories[{i}].{key}", "missing")
+        for code in [cat.get("department"), *cat.get("collaborators", [])]:
+            if code and code not in departments:
+                fail(f"categories[{i}]", f"department {code!r} is not listed under departments")
+    seen = set()
+    for i, rule in enumerate(data["rules"]):
+        if not rule.get("code"):
+            fail(f"rules[{i}].code", "missing")
+        if rule["code"] in seen:
+            fail(f"rules[{i}].code", f"duplicate {rule['code']!r}")
+        seen.add(rule["code"])
+        try:
+            validate_rule(rule.get("when", {}), rule.get("then"))
+        except RuleError as exc:
+            fail(f"rules[{i}] ({rule['code']}).{exc.field}", str(exc))
+    for i, clock in enumerate(data["clocks"]):
+        where = f"clocks[{i}] ({clock.get('code')})"
+        if not clock.get("code") or not clock.get("name"):
+            fail(where, "code and name are required")
+        for event in [*clock.get("start_on", []), *clock.get("stop_on", [])]:
+            if event not in CLOCK_EVENTS:
+                fail(where, f"unknown event {event!r}")
+        if not clock.get("start_on") or not clock.get("stop_on"):
+            fail(where, "start_on and stop_on are required")
+        mode = clock.get("mode", Mode.CALENDAR)
+        if mode not in Mode.ALL:
+            fail(where, f"mode must be one of {', '.join(Mode.ALL)}")
+        if mode == Mode.WORKING_DAYS and not clock.get("days"):
+            fail(where, "working_days clocks need days")
+        if mode != Mode.WORKING_DAYS and not clock.get("minutes"):
+            fail(where, "clocks need minutes")
+        try:
+            validate_rule(clock.get("applies", {}), {"level": 1})
+        except RuleError as exc:
+            fail(f"{where}.applies", str(exc))
+
+
+def _fingerprint(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _rule_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": r["code"],
+            "name": r.get("name", r["code"]),
+            "order": i * 10,
+            "when": r.get("when", {}) or {},
+            "then": r["then"],
+            "reason": r.get("reason", ""),
+            "is_default": bool(r.get("default", False)),
+            "enabled": True,
+        }
+        for i, r in enumerate(data["rules"])
+    ]
+
+
+def _ruleset_rows(ruleset: RuleSet) -> list[dict[str, Any]]:
+    return [
+        {k: getattr(r, k) for k in ("code", "name", "order", "when", "then", "reason", "is_default", "enabled")}
+        for r in ruleset.rules.order_by("order", "id")
+    ]
+
+
+CLOCK_FIELDS = (
+    "code",
+    "name",
+    "order",
+    "start_on",
+    "stop_on",
+    "applies",
+    "mode",
+    "minutes",
+    "days",
+    "remind_before_minutes",
+    "recurring",
+    "escalate_on_breach",
+    "penalty_amount",
+    "penalty_rule",
+)
+
+
+def _clock_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": c["code"],
+            "name": c["name"],
+            "order": i * 10,
+            "start_on": list(c["start_on"]),
+            "stop_on": list(c["stop_on"]),
+            "applies": c.get("applies", {}) or {},
+            "mode": c.get("mode", Mode.CALENDAR),
+            "minutes": int(c.get("minutes", 0)),
+            "days": int(c.get("days", 0)),
+            "remind_before_minutes": int(c.get("remind_before_minutes", 0)),
+            "recurring": bool(c.get("recurring", False)),
+            "escalate_on_breach": bool(c.get("escalate_on_breach", False)),
+            "penalty_amount": Decimal(str(c["penalty_amount"])) if c.get("penalty_amount") is not None else None,
+            "penalty_rule": c.get("penalty_rule", ""),
+        }
+        for i, c in enumerate(data["clocks"])
+    ]
+
+
+def _existing_clock_rows(playbook: Playbook) -> list[dict[str, Any]]:
+    return list(playbook.clocks.order_by("order", "id").values(*CLOCK_FIELDS))
+
+
+@transaction.atomic
+def load(name: str, *, actor=None) -> LoadResult:
+    from kesu.complaints.models import Category
+    from kesu.sla.models import ClockDefinition
+
+    data = read(name)
+    fingerprint = _fingerprint(data)
+    playbook = Playbook.objects.select_for_update().filter(code=data["code"]).first()
+    active_ruleset = playbook.rulesets.filter(active=True).first() if playbook else None
+    rows = _rule_rows(data)
+    rules_differ = active_ruleset is None or _ruleset_rows(active_ruleset) != rows
+    if playbook and playbook.active and playbook.source_hash == fingerprint and not rules_differ:
+        return LoadResult(playbook, False, active_ruleset.version)
+
+    Playbook.objects.filter(active=True).exclude(code=data["code"]).update(active=False)
+    if playbook is None:
+        playbook = Playbook(code=data["code"])
+    playbook.name = data["name"]
+    playbook.settings = data.get("settings", {}) or {}
+    playbook.source_hash = fingerprint
+    playbook.loaded_at = timezone.now()
+    playbook.active = True
+    playbook.save()
+
+    # Departments and the type tree with its responsibility matrix.
+    for dept in data.get("departments", []):
+        obj, created = Department.objects.get_or_create(code=dept["code"], defaults={"name": dept["name"]})
+        if not created and not obj.active:
+            obj.active = True
+            obj.save(update_fields=["active"])
+    departments = {d.code: d for d in Department.objects.all()}
+    codes = []
+    for order, cat in enumerate(data["categories"]):
+        category, _created = Category.objects.update_or_create(
+            code=cat["code"],
+            defaults={
+                "name": cat["name"],
+                "name_en": cat.get("name_en", ""),
+                "department": departments.get(cat.get("department")),
+                "sort_order": order,
+                "active": True,
+                "parent": None,
+            },
+        )
+        category.collaborating_departments.set([departments[c] for c in cat.get("collaborators", [])])
+        codes.append(cat["code"])
+    Category.objects.exclude(code__in=codes).update(active=False)
+
+    # Rules: a new version only when they differ from the active one.
+    if rules_differ:
+        version = (playbook.rulesets.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+        playbook.rulesets.filter(active=True).update(active=False)
+        ruleset = RuleSet.objects.create(
+            playbook=playbook, version=version, active=True, created_by=actor, note=f"loaded from {name}.yaml"
+        )
+        Rule.objects.bulk_create([Rule(ruleset=ruleset, **row) for row in rows])
+    else:
+        ruleset = active_ruleset
+
+    # Clocks: replaced when they differ from the file (running deadlines point at their definition, so
+    # unchanged clocks are kept as they are).
+    clock_rows = _clock_rows(data)
+    if _existing_clock_rows(playbook) != clock_rows:
+        playbook.clocks.all().delete()
+        ClockDefinition.objects.bulk_create([ClockDefinition(playbook=playbook, **row) for row in clock_rows])
+    return LoadResult(playbook, True, ruleset.version)
+
+
+def active_playbook() -> Playbook | None:
+    return Playbook.objects.filter(active=True).first()
+
+
+def active_rules() -> tuple[RuleSet | None, list[RuleSpec]]:
+    ruleset = RuleSet.objects.filter(active=True, playbook__active=True).select_related("playbook").first()
+    if ruleset is None:
+        return None, []
+    specs = [
+        RuleSpec(
+            code=r.code, name=r.name, when=r.when or {}, then=r.then or {}, reason=r.reason, is_default=r.is_default
+        )
+        for r in ruleset.rules.filter(enabled=True).order_by("order", "id")
+    ]
+    return ruleset, specs

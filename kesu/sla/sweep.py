@@ -1,0 +1,194 @@
+"""The SLA sweep (R-SLA-4): reminders before deadlines, and at breach: record, notify, escalate, penalise.
+
+`run(now=...)` is the one entry point, called every minute by the background worker and by
+`manage.py sla_sweep`. It reads only due rows (two partial indexes), works in batches, and does every
+reminder, breach, escalation and penalty exactly once — also with several sweepers at once: rows are
+claimed with SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite serialises writers), re-checked in
+the claiming transaction, and backed by unique keys on penalties and notifications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kesu.accounts.models import User
+from kesu.accounts.roles import Role
+from kesu.assessment.models import PenaltyEntry
+from kesu.notifications.services import build, send
+
+from .models import Deadline
+
+BATCH = 500
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    breaches: int = 0
+    escalations: int = 0
+    penalties: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"reminders={self.reminders} breaches={self.breaches} "
+            f"escalations={self.escalations} penalties={self.penalties}"
+        )
+
+
+def _open():
+    return Deadline.objects.filter(
+        met_at__isnull=True, breached_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True
+    )
+
+
+def _claim(qs, limit: int) -> list[Deadline]:
+    """Lock up to `limit` rows nobody else holds, with what processing them needs."""
+    ids = list(qs.select_for_update(skip_locked=True).order_by("id").values_list("id", flat=True)[:limit])
+    if not ids:
+        return []
+    return list(
+        Deadline.objects.filter(id__in=ids)
+        .select_related(
+            "definition",
+            "complaint",
+            "complaint__owner",
+            "complaint__created_by",
+            "complaint__department",
+            "complaint__department__head",
+        )
+        .order_by("id")
+    )
+
+
+def run(*, now: dt.datetime, batch_size: int = BATCH) -> SweepResult:
+    result = SweepResult()
+    while True:
+        with transaction.atomic():
+            due_soon = _open().filter(remind_at__isnull=False, reminded_at__isnull=True, remind_at__lte=now)
+            batch = _claim(due_soon.filter(due_at__gt=now), batch_size)
+            if not batch:
+                break
+            _remind(batch, now=now, result=result)
+    superiors = _Superiors()
+    while True:
+        with transaction.atomic():
+            batch = _claim(_open().filter(due_at__lte=now), batch_size)
+            if not batch:
+                break
+            _breach(batch, now=now, result=result, superiors=superiors)
+    return result
+
+
+def _responsible(complaint) -> User | None:
+    return complaint.owner or complaint.created_by
+
+
+def _remind(batch: list[Deadline], *, now: dt.datetime, result: SweepResult) -> None:
+    Deadline.objects.filter(id__in=[d.id for d in batch], reminded_at__isnull=True).update(reminded_at=now)
+    rows = []
+    for d in batch:
+        c = d.complaint
+        person = _responsible(c)
+        result.reminders += 1
+        if person is None:
+            continue
+        rows += build(
+            [person],
+            kind="sla_reminder",
+            complaint=c,
+            key=f"remind:{d.id}",
+            now=now,
+            title=_("%(number)s: %(clock)s due at %(due)s")
+            % {
+                "number": c.number,
+                "clock": d.definition.name if d.definition else d.clock,
+                "due": timezone.localtime(d.due_at).strftime("%m-%d %H:%M"),
+            },
+            body=c.title,
+        )
+    send(rows)
+
+
+class _Superiors:
+    """Who stands above a complaint's owner: the department head and its supervisors (cached per sweep)."""
+
+    def __init__(self) -> None:
+        self._by_department: dict[int | None, list[User]] = {}
+
+    def of(self, complaint) -> list[User]:
+        key = complaint.department_id
+        if key not in self._by_department:
+            people: list[User] = []
+            if complaint.department_id:
+                if complaint.department.head_id:
+                    people.append(complaint.department.head)
+                people += list(
+                    User.objects.filter(is_active=True, role=Role.SUPERVISOR, departments=complaint.department_id)
+                )
+            if not people:
+                people = list(User.objects.filter(is_active=True, role=Role.SUPERVISOR))
+            self._by_department[key] = people
+        owner_id = complaint.owner_id
+        return [p for p in self._by_department[key] if p.pk != owner_id]
+
+
+def _breach(batch: list[Deadline], *, now: dt.datetime, result: SweepResult, superiors: _Superiors) -> None:
+    from kesu.complaints.escalation import escalate_for_breach
+    from kesu.complaints.events import record_events
+
+    Deadline.objects.filter(id__in=[d.id for d in batch], breached_at__isnull=True).update(breached_at=now)
+    penalties: list[PenaltyEntry] = []
+    notes = []
+    events = []
+    to_escalate: dict[int, list[str]] = defaultdict(list)
+    for d in batch:
+        c = d.complaint
+        definition = d.definition
+        clock_name = definition.name if definition else d.clock
+        events.append(
+            dict(
+                complaint=c,
+                action="sla_breach",
+                from_status=c.status,
+                to_status=c.status,
+                data={"clock": d.clock, "name": clock_name, "due_at": d.due_at.isoformat(), "deadline": d.id},
+            )
+        )
+        person = _responsible(c)
+        title = _("%(number)s: %(clock)s is overdue") % {"number": c.number, "clock": clock_name}
+        notes += build(
+            [person, *superiors.of(c)],
+            kind="sla_breach",
+            complaint=c,
+            key=f"breach:{d.id}",
+            now=now,
+            title=title,
+            body=c.title,
+        )
+        if definition and definition.penalty_amount is not None:
+            penalties.append(
+                PenaltyEntry(
+                    person=person,
+                    complaint=c,
+                    deadline=d,
+                    amount=definition.penalty_amount,
+                    rule=definition.penalty_rule or clock_name,
+                    created_at=now,
+                )
+            )
+        if definition and definition.escalate_on_breach:
+            to_escalate[c.id].append(clock_name)
+    record_events(events, now=now)
+    send(notes)
+    if penalties:
+        PenaltyEntry.objects.bulk_create(penalties)
+        result.penalties += len(penalties)
+    if to_escalate:
+        result.escalations += escalate_for_breach(to_escalate, now=now)
+    result.breaches += len(batch)
