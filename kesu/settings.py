@@ -41,8 +41,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "kesu.core",
     "kesu.accounts",
+    "kesu.rules",
+    "kesu.sla",
     "kesu.complaints",
+    "kesu.routing",
+    "kesu.followup",
+    "kesu.assessment",
+    "kesu.notifications",
     "kesu.web",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +120,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -143,6 +151,39 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Login rate limit: attempts per window per username and per client address.
 KESU_LOGIN_MAX_FAILURES = int(os.environ.get("KESU_LOGIN_MAX_FAILURES", "5"))
 KESU_LOGIN_WINDOW_SECONDS = int(os.environ.get("KESU_LOGIN_WINDOW_SECONDS", "300"))
+
+# Background jobs (Huey): SQLite storage under var/ by default, Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": os.environ.get("HUEY_NAME", "kesu"),
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": os.environ.get("HUEY_IMMEDIATE", "0") == "1",
+    "utc": True,
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "huey.sqlite3")},
+    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread", "periodic": True},
+}
+
+# The playbook `make run` loads when none is active yet (manufacturing | retail | service).
+KESU_DEFAULT_PLAYBOOK = os.environ.get("KESU_DEFAULT_PLAYBOOK", "service")
+
+# Outgoing e-mail over SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL, EMAIL_TIMEOUT, DEFAULT_FROM_EMAIL) and the address links in notifications point to.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0").lower() in ("1", "true", "yes")
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0").lower() in ("1", "true", "yes")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kesu@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# E-mail and webhook deliveries: retried after 1, 2, 4 … minutes (at most an hour), dead after N attempts.
+KESU_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("KESU_DELIVERY_MAX_ATTEMPTS", "10"))
+KESU_DELIVERY_BACKOFF_SECONDS = int(os.environ.get("KESU_DELIVERY_BACKOFF_SECONDS", "60"))
+KESU_DELIVERY_BACKOFF_MAX_SECONDS = int(os.environ.get("KESU_DELIVERY_BACKOFF_MAX_SECONDS", "3600"))
+KESU_WEBHOOK_TIMEOUT = int(os.environ.get("KESU_WEBHOOK_TIMEOUT", "10"))
 
 LOGGING = {
     "version": 1,

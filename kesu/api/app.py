@@ -3,7 +3,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import BearerToken
-from .routers import complaints, reference
+from .routers import complaints, reference, workbench
 
 api = NinjaAPI(
     title="kesu API",
@@ -17,6 +17,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", complaints.router)
 api.add_router("", reference.router)
+api.add_router("", workbench.router)
 
 
 @api.get("/health", auth=None, tags=["system"], summary="Liveness and database check")

@@ -19,7 +19,10 @@ def error_response(api: NinjaAPI, request, status: int, code: str, message: str,
 
 def _field_name(loc) -> str:
     # ninja reports ("body", "payload", "customer", "phone"); callers know it as "customer.phone".
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form", "file")]
+    # Only the leading element is the location: a file part's loc is ("file", "file").
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "form", "file", "cookie"):
+        parts = parts[1:]
     if len(parts) > 1 and parts[0] in ("payload", "filters", "data", "body_in"):
         parts = parts[1:]
     return ".".join(parts) or "body"

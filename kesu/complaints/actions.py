@@ -25,12 +25,21 @@ from kesu.accounts.roles import REVIEW_RANK
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.models import Organization
 from kesu.core.numbering import complaint_number
+from kesu.followup import services as followup
+from kesu.notifications.services import notify
+from kesu.routing import services as routing
+from kesu.rules import feedback
+from kesu.rules.classify import classify
+from kesu.rules.playbooks import active_playbook
+from kesu.rules.risk import suggest_type
+from kesu.sla import clocks
 
 from .classification import MAX_LEVEL, Flag, Level, Priority, Severity
 from .events import record_event
 from .models import Category, Channel, Complaint, Customer, CustomerKind, Demand, IdempotencyKey, Relationship
 from .models.complaint import ReviewState, SolutionType
-from .states import HANDLING, REVIEW_RANK_FOR_LEVEL, TRANSITIONS, Status, Transition
+from .repeats import find_repeats
+from .states import CUSTOMER_ACTIONS, HANDLING, REVIEW_RANK_FOR_LEVEL, TRANSITIONS, Status, Transition
 
 S = Status
 MONEY_MAX = Decimal("999999999999.99")
@@ -43,13 +52,15 @@ MONEY_MAX = Decimal("999999999999.99")
 def _lock(complaint: Complaint, *, actor: User, action: str, version: int | None) -> tuple[Complaint, Transition]:
     """Re-read the complaint under a row lock and check version, state and role."""
     locked = (
-        Complaint.objects.select_for_update()
+        # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("customer", "category", "owner", "department")
         .get(pk=complaint.pk)
     )
     transition = TRANSITIONS[action]
-    check_allowed(locked, actor, transition)
-    if version is not None and version != locked.version:
+    # A stale version is reported before the state: whoever acted on an old view (two people pressing
+    # the same button at once) is told to reload, not that the action no longer fits.
+    if version is not None and version != locked.version and actor.role in transition.roles:
         raise DomainError(
             "version_conflict",
             _(
@@ -59,11 +70,16 @@ def _lock(complaint: Complaint, *, actor: User, action: str, version: int | None
             % {"current": locked.version, "sent": version},
             field="version",
         )
+    check_allowed(locked, actor, transition)
     return locked, transition
 
 
-def check_allowed(complaint: Complaint, actor: User, transition: Transition) -> None:
-    if actor.role not in transition.roles:
+def check_allowed(complaint: Complaint, actor: User | None, transition: Transition) -> None:
+    """actor None is the customer (through a signed link): only the customer's own actions."""
+    if actor is None:
+        if transition.action not in CUSTOMER_ACTIONS:
+            raise Forbidden(_("Customers may not do “%(action)s”.") % {"action": transition.label})
+    elif actor.role not in transition.roles:
         raise Forbidden(_("Your role may not do “%(action)s”.") % {"action": transition.label})
     if complaint.status == S.ARCHIVED:
         raise DomainError("read_only", _("Archived complaints are read-only."))
@@ -75,15 +91,17 @@ def check_allowed(complaint: Complaint, actor: User, transition: Transition) -> 
         )
 
 
-def allowed_actions(complaint: Complaint, actor: User) -> list[Transition]:
-    """The actions `actor` may take on `complaint` now, for the UI. The actions re-check everything."""
+def allowed_actions(complaint: Complaint, actor: User, *, reviewers: dict | None = None) -> list[Transition]:
+    """The actions `actor` may take on `complaint` now, for the UI. The actions re-check everything.
+
+    `reviewers` (routing.playbook_reviewers()) saves a query per complaint when listing many."""
     result = []
     for transition in TRANSITIONS.values():
         try:
             check_allowed(complaint, actor, transition)
         except DomainError:
             continue
-        if transition.action == "review" and not _may_review(complaint, actor):
+        if transition.action == "review" and not _may_review(complaint, actor, reviewers=reviewers):
             continue
         if transition.action == "archive" and complaint.review_state == ReviewState.PENDING:
             continue
@@ -111,6 +129,7 @@ def _save(
     fields: list[str],
     data: dict[str, Any] | None = None,
     internal: bool = True,
+    clock_events: tuple[str, ...] | None = None,
 ) -> Complaint:
     complaint.version += 1  # the row is locked: a plain increment is safe
     complaint.updated_at = now
@@ -125,6 +144,9 @@ def _save(
         data=data,
         internal=internal,
     )
+    events = (action,) if clock_events is None else clock_events
+    if events:
+        clocks.on_events(complaint, events, now=now)
     return complaint
 
 
@@ -462,6 +484,7 @@ def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -
     )
     complaint.search_text = search_text_for(complaint)
     complaint.save()
+    earlier = _classify_at_intake(complaint)
     record_event(
         complaint,
         actor=actor,
@@ -473,9 +496,62 @@ def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -
             "received_at": complaint.received_at.isoformat(),
             "type_code": complaint.type_code,
             "customer": customer.name,
+            "suggestion": complaint.suggestion,
+            "repeat_of": [e.number for e in earlier],
         },
     )
+    clocks.on_events(complaint, ("create", "classified"), now=now)
+    _after_classification(complaint, old_level=None, actor=actor, now=now, trigger="intake")
     return complaint
+
+
+def _after_classification(c: Complaint, *, old_level: int | None, actor, now: dt.datetime, trigger: str) -> None:
+    """A serious classification acts at once: the tier is told, a major complaint informs leadership and
+    forms the on-site team (R-ESC-1, R-ESC-4)."""
+    if (c.level or 1) > 1:
+        reason = "; ".join(h["reason"] for h in c.rule_hits if "level" in h.get("result", {})) or trigger
+        routing.notify_tier(c, old_level=old_level, now=now, reason=reason, trigger=trigger)
+    major = routing.respond_to_major(c, actor=actor, now=now)
+    if major:
+        record_event(
+            c, actor=actor, now=now, action="major_reported", from_status=c.status, to_status=c.status, data=major
+        )
+
+
+def _classify_at_intake(c: Complaint) -> list[Complaint]:
+    """Suggest the type, link repeats, run the playbook's rules; the results classify the complaint
+    and are kept as the suggestion the agent confirms or corrects at triage (R-CLS-2..4)."""
+    playbook = active_playbook()
+    suggested_type, _reason = suggest_type(f"{c.title}\n{c.description}")
+    if c.category_id is None and suggested_type:
+        c.category = Category.objects.filter(code=suggested_type, active=True).first()
+    window = int(playbook.setting("repeat_window_days", 90)) if playbook else 90
+    earlier = find_repeats(c, window_days=window)
+    c.repeat_count = len(earlier)
+    result = classify(c)
+    c.severity = result.values.get("severity", "")
+    c.priority = result.values.get("priority", "")
+    c.level = result.values.get("level")
+    c.flags = list(dict.fromkeys([*c.flags, *result.values.get("flags", [])]))
+    c.rule_hits = result.hits
+    c.ruleset = result.ruleset
+    c.suggestion = result.suggestion()
+    c.save(
+        update_fields=[
+            "category",
+            "repeat_count",
+            "severity",
+            "priority",
+            "level",
+            "flags",
+            "rule_hits",
+            "ruleset",
+            "suggestion",
+        ]
+    )
+    if earlier:
+        c.linked.add(*earlier)
+    return earlier
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,6 +575,7 @@ def do_acknowledge(
             from_status=before,
             fields=["status", "acknowledged_at"],
             data={"note": note} if note else {},
+            clock_events=("acknowledge", "customer_update"),
         )
 
 
@@ -566,17 +643,34 @@ def do_triage(
             after["level"],
             after["justified"],
         )
-        if c.status == S.ACKNOWLEDGED:
+        first_triage = c.status == S.ACKNOWLEDGED
+        if first_triage:
             c.status = S.TRIAGED
-        return _save(
+        data: dict[str, Any] = {"changes": changes}
+        if reason:
+            data["reason"] = reason
+        result = classify(c, overrides={"severity": c.severity, "priority": c.priority, "level": c.level})
+        c.rule_hits = result.hits
+        c.ruleset = result.ruleset or c.ruleset
+        if first_triage and c.suggestion:
+            # Suggested and final classification side by side: what suggestion accuracy is measured on.
+            final = {"type_code": c.type_code, "severity": c.severity, "priority": c.priority, "level": c.level}
+            data["suggested"] = {k: c.suggestion.get(k) for k in final}
+            data["final"] = final
+            if c.suggestion.get("risks"):
+                feedback.record(c.suggestion["risks"], kept=not feedback.was_downgraded(c.suggestion, final))
+        c = _save(
             c,
             actor=actor,
             now=now,
             action="triage",
             from_status=before_status,
-            fields=["category", "severity", "priority", "level", "justified", "status"],
-            data={"changes": changes, "reason": reason} if reason else {"changes": changes},
+            fields=["category", "severity", "priority", "level", "justified", "status", "rule_hits", "ruleset"],
+            data=data,
+            clock_events=("triage", "classified"),
         )
+        _after_classification(c, old_level=before["level"], actor=actor, now=now, trigger="triage")
+        return c
 
 
 def _eligible_owner(user: User, department: Department | None) -> bool:
@@ -642,8 +736,9 @@ def do_assign(
                 % {"user": owner_user},
                 field="owner",
             )
+        choice_facts: dict[str, Any] = {}
         if owner_user is None and dept is not None:
-            owner_user = pick_owner(dept)
+            owner_user, choice_facts = routing.choose(c, dept, now=now)
         is_reassignment = c.department_id is not None or c.owner_id is not None
         if (
             is_reassignment
@@ -660,6 +755,13 @@ def do_assign(
         c.owner = owner_user
         c.status = S.ASSIGNED
         after = {"department": dept.code if dept else None, "owner": owner_user.username if owner_user else None}
+        data: dict[str, Any] = {"changes": _changes(before, after), "reason": reason, "routed_by": routed_by}
+        if choice_facts and owner_user is not None:
+            data["owner_choice"] = {**choice_facts, "explanation": routing.explain(owner_user, choice_facts)}
+        collaborating = []
+        if routed_by == "matrix" and c.category is not None:
+            collaborating = [d for d in c.category.collaborating_departments.all() if d.id != dept.id]
+            data["collaborators"] = [d.code for d in collaborating]
         c = _save(
             c,
             actor=actor,
@@ -667,10 +769,23 @@ def do_assign(
             action="reassign" if is_reassignment else "assign",
             from_status=before_status,
             fields=["department", "owner", "status"],
-            data={"changes": _changes(before, after), "reason": reason, "routed_by": routed_by},
+            data=data,
+            clock_events=("assign",),
         )
-        if routed_by == "matrix" and c.category is not None:
-            c.collaborators.add(*c.category.collaborating_departments.all())
+        if collaborating:
+            c.collaborators.add(*collaborating)
+            routing.create_collaboration_tasks(c, collaborating, actor=actor, now=now)
+        routing.add_watchers(c, routing.superiors(dept), reason="department", now=now)
+        if owner_user is not None and owner_user.pk != actor.pk:
+            notify(
+                [owner_user],
+                kind="assigned",
+                complaint=c,
+                key=f"assigned:{c.pk}:{c.version}",
+                now=now,
+                title=_("%(number)s was assigned to you") % {"number": c.number},
+                body=c.title,
+            )
         return c
 
 
@@ -740,6 +855,7 @@ def do_propose_solution(
                 "compensation_amount": _json_value(amount),
             },
             internal=False,
+            clock_events=("propose_solution", "customer_update"),
         )
 
 
@@ -773,6 +889,7 @@ def do_customer_response(
             fields=["customer_accepted", "customer_comment", "status"],
             data={"accepted": accepted, "comment": comment},
             internal=False,
+            clock_events=("customer_response", "customer_accepted") if accepted else ("customer_response",),
         )
 
 
@@ -785,6 +902,13 @@ def do_resolve(
         if c.customer_accepted is not True:
             raise DomainError(
                 "invalid_transition", _("A complaint is resolved only after the customer accepted the solution.")
+            )
+        waiting = routing.open_required_tasks(c)
+        if waiting:
+            raise DomainError(
+                "conflict",
+                _("Tasks still open: %(tasks)s.") % {"tasks": "; ".join(t.title for t in waiting)},
+                field="tasks",
             )
         before = c.status
         c.status = S.RESOLVED
@@ -868,17 +992,39 @@ def do_rate(
         c.satisfaction_comment = comment
         data: dict[str, Any] = {"score": score, "comment": comment}
         fields = ["satisfaction", "satisfaction_comment"]
+        old_level = c.level or 1
         if score >= 4:
-            old_level = c.level or 1
             c.level = min(old_level + 1, MAX_LEVEL)
             data["level"] = [old_level, c.level]
             data["round"] = [c.round, c.round + 1]
             fields += ["level", *_start_new_round(c, now=now, ended_by="dissatisfied")]
-        return _save(c, actor=actor, now=now, action="rate", from_status=before, fields=fields, data=data)
+        if actor is None:
+            data["by"] = "customer"
+        c = _save(
+            c,
+            actor=actor,
+            now=now,
+            action="rate",
+            from_status=before,
+            fields=fields,
+            data=data,
+            internal=actor is not None,
+            clock_events=("rate", "reopen", "classified") if score >= 4 else ("rate",),
+        )
+        if score >= 4:
+            # R-SAT-2: one level up with a new handling round; a level-3 complaint still unsatisfied goes to
+            # the general manager's meeting (R-ESC-3).
+            reason = _("Customer dissatisfied (score %(score)s)") % {"score": score}
+            routing.notify_tier(c, old_level=old_level, now=now, reason=reason, trigger="dissatisfied")
+            if old_level >= MAX_LEVEL:
+                followup.add_to_agenda(c, reason=f"{reason}: {comment}" if comment else reason, now=now, actor=actor)
+        return c
 
 
-def _may_review(c: Complaint, actor: User) -> bool:
-    needed = REVIEW_RANK_FOR_LEVEL.get(c.level or 1, 1)
+def _may_review(c: Complaint, actor: User | None, *, reviewers: dict | None = None) -> bool:
+    if actor is None:
+        return False
+    needed = routing.reviewer_rank(c.level, reviewers=reviewers) or REVIEW_RANK_FOR_LEVEL.get(c.level or 1, 1)
     return REVIEW_RANK.get(actor.role, 0) >= needed
 
 
@@ -903,15 +1049,33 @@ def do_close(
             c.review_state, c.reviewed_by = ReviewState.APPROVED, actor
         else:
             c.review_state, c.reviewed_by = ReviewState.PENDING, None
-        return _save(
+        revisit = followup.schedule_revisit(c, now=now)
+        data: dict[str, Any] = {"reason": reason, "review": c.review_state or "approved"}
+        if revisit is not None:
+            data["revisit"] = {
+                "due_at": revisit.due_at.isoformat(),
+                "assigned_to": revisit.assigned_to.username if revisit.assigned_to else None,
+            }
+        c = _save(
             c,
             actor=actor,
             now=now,
             action="close",
             from_status=before,
             fields=["status", "closed_at", "close_reason", "review_state", "reviewed_by"],
-            data={"reason": reason, "review": c.review_state or "approved"},
+            data=data,
         )
+        if c.review_state == ReviewState.PENDING:
+            notify(
+                routing.superiors(c.department) or routing.tier_people(2),
+                kind="review_needed",
+                complaint=c,
+                key=f"review:{c.pk}:{c.round}:{c.version}",
+                now=now,
+                title=_("%(number)s was closed and waits for your review") % {"number": c.number},
+                body=c.title,
+            )
+        return c
 
 
 def do_review(
@@ -1021,7 +1185,7 @@ def do_escalate(
         if old >= MAX_LEVEL:
             raise DomainError("invalid_transition", _("The complaint is already at the highest level (3)."))
         c.level = old + 1
-        return _save(
+        c = _save(
             c,
             actor=actor,
             now=now,
@@ -1029,17 +1193,48 @@ def do_escalate(
             from_status=c.status,
             fields=["level"],
             data={"reason": reason, "level": [old, c.level], "trigger": "manual"},
+            clock_events=("escalate", "classified"),
         )
+        _after_classification(c, old_level=old, actor=actor, now=now, trigger="manual")
+        return c
+
+
+NOTE_KINDS = ("", "progress", "initial_report")
 
 
 def do_note(
-    complaint: Complaint, *, actor: User, now: dt.datetime, text: str, internal: bool = True, version: int | None = None
+    complaint: Complaint,
+    *,
+    actor: User,
+    now: dt.datetime,
+    text: str,
+    internal: bool = True,
+    kind: str = "",
+    version: int | None = None,
 ) -> Complaint:
+    """A progress note (internal) or a message to the customer (internal=False, R-SOL-5).
+
+    kind "initial_report" marks the A-class initial corrective report, which stops that clock.
+    """
     text = _text(text, "text", required=True, max_length=10000)
     if not isinstance(internal, bool):
         raise ValidationFailed(_("Say whether the note is internal: true or false."), field="internal")
+    if kind not in NOTE_KINDS:
+        raise ValidationFailed(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": kind, "choices": ", ".join(k for k in NOTE_KINDS if k)},
+            field="kind",
+        )
+    events = ["note"]
+    if not internal:
+        events.append("customer_update")
+    if kind == "initial_report":
+        events.append("initial_report")
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="note", version=version)
+        data: dict[str, Any] = {"text": text, "internal": internal}
+        if kind:
+            data["kind"] = kind
         return _save(
             c,
             actor=actor,
@@ -1047,8 +1242,9 @@ def do_note(
             action="note",
             from_status=c.status,
             fields=[],
-            data={"text": text, "internal": internal},
+            data=data,
             internal=internal,
+            clock_events=tuple(events),
         )
 
 
@@ -1061,14 +1257,16 @@ def do_pause_clock(
         if c.clock_paused_at:
             raise DomainError("invalid_transition", _("The clock is already paused."))
         c.clock_paused_at = now
+        paused = clocks.pause(c, now=now)
         return _save(
             c,
             actor=actor,
             now=now,
             action="pause_clock",
             from_status=c.status,
-            fields=["clock_paused_at"],
-            data={"reason": reason},
+            fields=["clock_paused_at", "next_due_at"],
+            data={"reason": reason, "clocks": paused},
+            clock_events=(),
         )
 
 
@@ -1082,6 +1280,7 @@ def do_resume_clock(
             raise DomainError("invalid_transition", _("The clock is not paused."))
         paused_seconds = int((now - c.clock_paused_at).total_seconds())
         c.clock_paused_at = None
+        clocks.resume(c, now=now)
         return _save(
             c,
             actor=actor,
@@ -1090,6 +1289,7 @@ def do_resume_clock(
             from_status=c.status,
             fields=["clock_paused_at"],
             data={"reason": reason, "paused_seconds": paused_seconds},
+            clock_events=(),
         )
 
 

@@ -30,3 +30,24 @@ def record_event(
         data=data or {},
         internal=internal,
     )
+
+
+def record_events(rows: list[dict[str, Any]], *, now: dt.datetime, actor=None) -> None:
+    """Many timeline rows at once (the SLA sweep's breaches): each dict holds record_event's arguments."""
+    Event.objects.bulk_create(
+        [
+            Event(
+                complaint=row["complaint"],
+                at=now,
+                actor=actor,
+                actor_label=str(actor) if actor else "",
+                action=row["action"],
+                from_status=row.get("from_status", ""),
+                to_status=row.get("to_status", ""),
+                data=row.get("data") or {},
+                internal=row.get("internal", True),
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )

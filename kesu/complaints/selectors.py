@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Department
 from kesu.core.errors import ValidationFailed
+from kesu.sla.models import Deadline
 
 from .access import complaints_visible_to
 from .models import Complaint, Event
@@ -25,6 +28,7 @@ class ComplaintFilters:
     department: str | None = None
     owner: str | None = None
     overdue: bool | None = None
+    now: datetime | None = None  # what "overdue" is measured against (default: the current time)
     q: str | None = None
     mine: bool = False
     my_departments: bool = False
@@ -33,7 +37,8 @@ class ComplaintFilters:
 
 def with_list_relations(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
     return qs.select_related("customer", "category", "owner", "department", "created_by").prefetch_related(
-        Prefetch("collaborators", queryset=Department.objects.only("id", "code", "name"))
+        Prefetch("collaborators", queryset=Department.objects.only("id", "code", "name")),
+        Prefetch("deadlines", queryset=Deadline.objects.select_related("definition")),
     )
 
 
@@ -58,9 +63,10 @@ def complaint_list(*, user, filters: ComplaintFilters) -> QuerySet[Complaint]:
         qs = qs.filter(owner=user)
     if f.my_departments:
         qs = qs.filter(department_id__in=user.department_ids())
-    if f.overdue:
-        # SLA clocks arrive with the playbook issue; until a complaint has deadlines none is overdue.
-        qs = qs.none()
+    if f.overdue is not None:
+        # next_due_at is the nearest running, unpaused deadline; a breached one stays nearest until met.
+        overdue = Q(next_due_at__lt=f.now or timezone.now())
+        qs = qs.filter(overdue) if f.overdue else qs.exclude(overdue)
     if f.q:
         for word in f.q.lower().split():
             qs = qs.filter(search_text__contains=word)

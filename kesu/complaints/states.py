@@ -124,6 +124,9 @@ TRANSITIONS: dict[str, Transition] = {
     ]
 }
 
+# What a customer may do on their own complaint (the signed link of the self-service page).
+CUSTOMER_ACTIONS = frozenset({"rate", "customer_response"})
+
 # Which reviewer the closure of each level needs (R-FLOW-3, seed 001 §5.1): level 1 → supervisor,
 # level 2 → director, level 3 → director as well (the GM office may always review).
 REVIEW_RANK_FOR_LEVEL = {1: 1, 2: 2, 3: 2}

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Header, Query, Router, Schema
+from ninja import File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -15,6 +15,7 @@ from kesu.complaints.attachments import do_add_attachment
 from kesu.complaints.models import Attachment
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_page, complaint_timeline
 from kesu.core.errors import DomainError, NotFound
+from kesu.routing.services import playbook_reviewers
 
 from ..schemas.complaints import (
     ActionIn,
@@ -52,7 +53,7 @@ def create_complaint(
         complaint_in, actor=request.user, now=timezone.now(), idempotency_key=idempotency_key or None
     )
     complaint = _reload(complaint.number, request.user)
-    return (201 if created else 200), complaint_json(complaint, user=request.user)
+    return Status(201 if created else 200, complaint_json(complaint, user=request.user))
 
 
 class ListQuery(Schema):
@@ -89,7 +90,11 @@ def list_complaints(request, filters: Query[ListQuery]):
         ),
     )
     items, next_cursor = complaint_page(qs, cursor=filters.cursor, page_size=filters.page_size)
-    return {"items": [complaint_json(c, user=request.user) for c in items], "next_cursor": next_cursor}
+    reviewers = playbook_reviewers()
+    return {
+        "items": [complaint_json(c, user=request.user, reviewers=reviewers) for c in items],
+        "next_cursor": next_cursor,
+    }
 
 
 @router.get("/complaints/{number}", response=ComplaintOut, summary="One complaint")
@@ -119,7 +124,7 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "reject": ("reason", "reply"),
     "reopen": ("reason",),
     "escalate": ("reason",),
-    "note": ("text", "internal"),
+    "note": ("text", "internal", "kind"),
     "pause_clock": ("reason",),
     "resume_clock": ("reason",),
 }
@@ -251,7 +256,7 @@ def add_attachment(
         captured_at=when,
         description=description,
     )
-    return 201, _attachment_json(attachment, number)
+    return Status(201, _attachment_json(attachment, number))
 
 
 @router.get(

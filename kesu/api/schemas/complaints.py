@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 from kesu.complaints.actions import allowed_actions
 from kesu.complaints.models import Complaint, Event
 from kesu.core.masking import mask_email, mask_id_number, mask_phone
+from kesu.sla.clocks import deadlines_of
 
 Money = str | int | float
 
@@ -77,6 +78,9 @@ class ActionIn(Schema):
     reply: str | None = None
     text: str | None = None
     internal: bool | None = None
+    kind: Literal["progress", "initial_report"] | None = Field(
+        None, description="note: progress, or initial_report (the A-class initial corrective report)"
+    )
 
 
 class CustomerOut(Schema):
@@ -98,10 +102,14 @@ class RuleHitOut(Schema):
 
 class DeadlineOut(Schema):
     clock: str
+    name: str
+    started_at: dt.datetime
     due_at: dt.datetime
     met_at: dt.datetime | None
     breached: bool
+    breached_at: dt.datetime | None
     paused: bool
+    stopped: bool
 
 
 class ComplaintOut(Schema):
@@ -137,6 +145,7 @@ class ComplaintOut(Schema):
     repeat_count: int
     rule_hits: list[RuleHitOut]
     deadlines: list[DeadlineOut]
+    next_due_at: dt.datetime | None
     clock_paused: bool
     round: int
     solution: dict[str, Any] | None
@@ -193,7 +202,7 @@ def customer_json(customer, *, unmasked: bool = False) -> dict[str, Any]:
     }
 
 
-def complaint_json(c: Complaint, *, user) -> dict[str, Any]:
+def complaint_json(c: Complaint, *, user, reviewers: dict | None = None) -> dict[str, Any]:
     """The v1 complaint object. Personal data is always masked here (R-REC-8)."""
     solution = None
     if c.solution_type:
@@ -236,7 +245,8 @@ def complaint_json(c: Complaint, *, user) -> dict[str, Any]:
         "people_involved": c.people_involved,
         "repeat_count": c.repeat_count,
         "rule_hits": list(c.rule_hits or []),
-        "deadlines": [],
+        "deadlines": [deadline_json(d) for d in deadlines_of(c)],
+        "next_due_at": _local(c.next_due_at),
         "clock_paused": c.clock_paused_at is not None,
         "round": c.round,
         "solution": solution,
@@ -245,7 +255,7 @@ def complaint_json(c: Complaint, *, user) -> dict[str, Any]:
         "review_state": c.review_state,
         "reject_reason": c.reject_reason,
         "reject_reply": c.reject_reply,
-        "allowed_actions": [t.action for t in allowed_actions(c, user)],
+        "allowed_actions": [t.action for t in allowed_actions(c, user, reviewers=reviewers)],
         "created_by": c.created_by.username if c.created_by_id and c.created_by else None,
         "acknowledged_at": _local(c.acknowledged_at),
         "resolved_at": _local(c.resolved_at),
@@ -254,6 +264,20 @@ def complaint_json(c: Complaint, *, user) -> dict[str, Any]:
         "created_at": _local(c.created_at),
         "updated_at": _local(c.updated_at),
         "version": c.version,
+    }
+
+
+def deadline_json(d) -> dict[str, Any]:
+    return {
+        "clock": d.clock,
+        "name": d.definition.name if d.definition_id and d.definition else d.clock,
+        "started_at": _local(d.started_at),
+        "due_at": _local(d.due_at),
+        "met_at": _local(d.met_at),
+        "breached": d.breached_at is not None,
+        "breached_at": _local(d.breached_at),
+        "paused": d.paused_at is not None,
+        "stopped": d.cancelled_at is not None,
     }
 
 

@@ -90,7 +90,18 @@ class Complaint(models.Model):
     level = models.PositiveSmallIntegerField(_("handling level"), null=True, blank=True)
     justified = models.BooleanField(_("justified"), null=True, blank=True)
     rule_hits = models.JSONField(_("rule hits"), default=list, blank=True)
+    ruleset = models.ForeignKey(
+        "rules.RuleSet", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("classified by rule set"),
+    )
+    # What the rules and the text analyser suggested at intake: {"type_code", "severity", "priority", "level",
+    # "risks": [{risk, term, reason}], "reasons": {field: reason}}. Kept as it was, so that the agent's
+    # final classification can be compared with it (suggestion accuracy).
+    suggestion = models.JSONField(_("suggestion"), default=dict, blank=True)
     repeat_count = models.PositiveIntegerField(_("repeat count"), default=0)
+    linked = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("linked complaints"))
+    # The nearest running, unpaused deadline: what the inbox sorts on and `overdue` compares with now.
+    next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
 
     # Handling (R-REC-6)
     owner = models.ForeignKey(
@@ -174,6 +185,7 @@ class Complaint(models.Model):
             models.Index(fields=["owner", "-id"], name="complaint_owner_idx"),
             models.Index(fields=["-received_at"], name="complaint_received_idx"),
             models.Index(fields=["customer", "-received_at"], name="complaint_customer_idx"),
+            models.Index(fields=["next_due_at"], name="complaint_next_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
