@@ -3,7 +3,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import BearerToken
-from .routers import complaints, reference, workbench
+from .routers import collaboration, complaints, preferences, reference, workbench
 
 api = NinjaAPI(
     title="kesu API",
@@ -18,6 +18,8 @@ errors.install(api)
 api.add_router("", complaints.router)
 api.add_router("", reference.router)
 api.add_router("", workbench.router)
+api.add_router("", collaboration.router)
+api.add_router("", preferences.router)
 
 
 @api.get("/health", auth=None, tags=["system"], summary="Liveness and database check")

@@ -1,0 +1,34 @@
+"""The user's own notification preferences: in-app always, e-mail on or off."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+from pydantic import Field
+
+from kesu.notifications.services import preferences_of, set_preferences
+
+router = Router()
+
+
+class PreferencesOut(Schema):
+    in_app: bool = Field(description="always true: the inbox in the application")
+    email: bool = Field(description="notifications also arrive by e-mail")
+    email_address: str | None = Field(description="where e-mails go (set by an administrator)")
+
+
+class PreferencesIn(Schema):
+    email: bool
+
+
+@router.get(
+    "/me/notification-preferences", response=PreferencesOut, tags=["notifications"], summary="My notification channels"
+)
+def get_preferences(request):
+    return preferences_of(request.user)
+
+
+@router.put(
+    "/me/notification-preferences", response=PreferencesOut, tags=["notifications"], summary="Choose my channels"
+)
+def put_preferences(request, payload: PreferencesIn):
+    return set_preferences(request.user, email=payload.email)

@@ -1,0 +1,119 @@
+"""The two ways out: SMTP (Django's e-mail backend) and HTTP POST (urllib, with a timeout).
+
+Each raises DeliveryFailed with a short reason an administrator can read; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from .models import WebhookKind
+
+RESPONSE_LIMIT = 64 * 1024
+
+
+class DeliveryFailed(Exception):
+    """permanent: retrying cannot help (the webhook was removed). unreachable: the peer did not answer
+    at all, so the batch skips its other messages to the same peer."""
+
+    def __init__(self, reason: str, *, permanent: bool = False, unreachable: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.unreachable = unreachable
+
+
+def reason_of(exc: object) -> str:
+    text = f"{type(exc).__name__}: {exc}" if isinstance(exc, BaseException) else str(exc)
+    return text[:500]
+
+
+class Mailer:
+    """One SMTP connection for a batch of e-mails. When the server cannot be reached, the rest of the
+    batch fails at once instead of waiting for the same timeout again and again."""
+
+    def __init__(self) -> None:
+        self._connection = None
+        self._down: str | None = None
+
+    def send(self, *, to: str, subject: str, text: str, html: str) -> None:
+        if self._down:
+            raise DeliveryFailed(self._down, unreachable=True)
+        if self._connection is None:
+            connection = get_connection(fail_silently=False)
+            try:
+                connection.open()
+            except Exception as exc:
+                self._down = reason_of(exc)
+                raise DeliveryFailed(self._down, unreachable=True) from exc
+            self._connection = connection
+        message = EmailMultiAlternatives(
+            subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], connection=self._connection
+        )
+        message.attach_alternative(html, "text/html")
+        try:
+            accepted = message.send()
+        except Exception as exc:
+            self.close()  # the next e-mail reconnects
+            raise DeliveryFailed(reason_of(exc)) from exc
+        if not accepted:
+            raise DeliveryFailed("the SMTP server did not accept the message")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection: nothing more to do
+                self._connection.close()
+            self._connection = None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirected POST would arrive as a GET without its body: report the redirect instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def post_json(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> bytes:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "kesu-webhook/1", **headers},
+    )
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            return response.read(RESPONSE_LIMIT)
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(500).decode("utf-8", "replace") if exc.fp else ""
+        raise DeliveryFailed(f"HTTP {exc.code}: {detail}".strip()) from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise DeliveryFailed(reason_of(getattr(exc, "reason", None) or exc), unreachable=True) from exc
+
+
+def check_robot_answer(kind: str, raw: bytes) -> None:
+    """The robots answer HTTP 200 with an error code in the JSON (bad signature, rate limit, keyword)."""
+    if kind == WebhookKind.GENERIC:
+        return
+    try:
+        answer = json.loads(raw.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DeliveryFailed(f"unreadable answer: {raw[:200]!r}") from exc
+    if not isinstance(answer, dict):
+        raise DeliveryFailed(f"unexpected answer: {raw[:200]!r}")
+    if kind == WebhookKind.FEISHU:
+        code = answer.get("code", answer.get("StatusCode", 0))
+        message = answer.get("msg", answer.get("StatusMessage", ""))
+    else:
+        code = answer.get("errcode", 0)
+        message = answer.get("errmsg", "")
+    if code not in (0, "0", None):
+        raise DeliveryFailed(f"robot refused: {code} {message}".strip())

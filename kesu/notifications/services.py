@@ -1,0 +1,75 @@
+"""Notifications: in-app always; e-mail and department webhooks queued with them (see delivery.py).
+
+Each notification has a key, so a job that runs twice notifies once — and sends each e-mail and
+webhook call once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kesu.core.errors import ValidationFailed
+
+from . import delivery
+from .models import Notification, NotificationPreference
+
+
+def build(
+    users: Iterable, *, kind: str, title: str, body: str = "", complaint=None, key: str, now: dt.datetime
+) -> list[Notification]:
+    """One unsaved notification per distinct user; `key` + user id is unique in the database."""
+    return [
+        Notification(
+            user=user,
+            complaint=complaint,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            key=f"{key}:{user.pk}",
+            created_at=now,
+        )
+        for user in {u.pk: u for u in users if u is not None}.values()
+    ]
+
+
+def send(rows: list[Notification]) -> None:
+    """Store them; a key already stored (a job that ran before) is skipped, not duplicated. In the same
+    transaction, queue their e-mails and webhook calls; the worker sends them after commit."""
+    if not rows:
+        return
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        delivery.plan(rows)
+
+
+def notify(users: Iterable, **kwargs) -> None:
+    send(build(users, **kwargs))
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user, ids: Iterable[int] | None, *, now: dt.datetime) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(id__in=list(ids))
+    return qs.update(read_at=now)
+
+
+def preferences_of(user) -> dict:
+    """The channels a user receives notifications on: in-app always, e-mail when on and possible."""
+    pref = NotificationPreference.objects.filter(user=user).first()
+    wanted = pref.email if pref is not None else True
+    return {"in_app": True, "email": bool(wanted and user.email), "email_address": user.email or None}
+
+
+def set_preferences(user, *, email: bool) -> dict:
+    if email and not user.email:
+        raise ValidationFailed(_("Your account has no e-mail address: ask an administrator to add one."), field="email")
+    NotificationPreference.objects.update_or_create(user=user, defaults={"email": email})
+    return preferences_of(user)
