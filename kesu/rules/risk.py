@@ -1,0 +1,504 @@
+"""Suggest a complaint's risks and type from its Chinese text (R-CLS-4).
+
+Pure Python — no database, no Django — so the rule engine, the API and the tests can call it anywhere.
+
+    analyse(text)       → [RiskHit(risk, term, start, reason), …]   at most one hit per risk, in text order
+    suggest_type(text)  → ("quality" | "service" | "after_sales" | "delivery" | "price" | None, reason)
+    terms_to_disable(stats) → the terms agents keep rejecting, to pass back as analyse(…, disabled_terms=…)
+
+How a term is found (the term lists and their guards are data, in `lexicon.py`):
+
+1. The text is normalised without changing its length: traditional → simplified characters, full-width →
+   ASCII (１２３１５ → 12315, ，→ ,), ASCII lower-cased. Offsets therefore point into the original text.
+2. Each group's patterns are searched; for one risk the earliest match that survives the guards wins.
+3. Guards: false friends (`exclude`), required or forbidden nearby words (`context`, `not_context`), whole-word
+   matching with jieba for a few short terms (`word`), and negation.
+4. Negation: a negator (没, 没有, 未, 不, 无, 别, 不是, 不会, 不用, 不需要, 幸好没 …) at most NEGATION_WINDOW
+   characters before the term, in the same clause, cancels it — unless a condition or consequence word stands
+   between them (不处理我就打12315 fires: a threat is a risk), or the clause is a rhetorical question
+   (难道不是食物中毒吗). Clauses end at punctuation and at 但/但是/可是/不过.
+
+Known limits: negation after the term (受伤倒是没有) is not seen; double negation other than 难道/不就是 is
+read as negation; a foreign body is only recognised near food words (a screw in a sofa is not flagged);
+hypothetical hazards (万一着火, 容易触电) are flagged like real ones, on purpose.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from kesu.rules import lexicon
+
+RISKS = (
+    "regulator",
+    "media",
+    "legal",
+    "injury",
+    "food_safety",
+    "foreign_body",
+    "spoiled",
+    "fire",
+    "electric_shock",
+    "breakage",
+    "failure_in_use",
+    "line_stop",
+    "batch",
+    "repeat",
+    "churn",
+    "emotional",
+)
+
+TYPES = ("quality", "service", "after_sales", "delivery", "price", "other")
+
+_TYPE_LABELS = {
+    "quality": "product quality",
+    "after_sales": "after-sales service (repairs, parts, installation)",
+    "delivery": "order and delivery",
+    "price": "fees and prices",
+    "service": "service experience",
+}
+
+
+@dataclass(frozen=True)
+class RiskHit:
+    risk: str  # one of RISKS
+    term: str  # the matched words, as written in the text
+    start: int  # character offset in the text
+    reason: str  # short English explanation, e.g. "mentions a government complaint hotline (12315)"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _translation_table() -> dict[int, int]:
+    table = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # full-width ASCII block
+    table[0x3000] = ord(" ")  # ideographic space
+    for pair in lexicon.TRADITIONAL_TO_SIMPLIFIED.split():
+        traditional, simplified = pair
+        table[ord(traditional)] = ord(simplified)
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = cp + 32
+    # Upper-case full-width letters end up lower-case too.
+    for cp in range(0xFF21, 0xFF3B):
+        table[cp] = cp - 0xFEE0 + 32
+    return table
+
+
+_TABLE = {chr(source): chr(target) for source, target in _translation_table().items()}
+_TO_NORMALISE = re.compile("[" + "".join(re.escape(char) for char in _TABLE) + "]")
+
+
+def _fold(match: re.Match[str]) -> str:
+    return _TABLE[match.group()]
+
+
+def normalise(text: str) -> str:
+    """Fold traditional characters, full-width forms and ASCII case; the result has the same length."""
+    return _TO_NORMALISE.sub(_fold, text)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Compiled lexicon
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rule:
+    group: lexicon.Group
+    scanner: _Scanner
+    context: re.Pattern[str] | None
+    not_context: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of `pattern` can start with, or None if that cannot be told (then search everywhere).
+
+    Python's regex engine tries every alternative at every position; matching only where one of these characters
+    occurs keeps analyse() fast. Uses the standard library's regex parser; any construct it does not recognise
+    gives None, which is always safe.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser
+    except ImportError:  # pragma: no cover - other Python versions
+        return None
+
+    digits = frozenset("0123456789")
+
+    def item_first(op, av) -> tuple[frozenset[str] | None, bool]:
+        if op is c.LITERAL:
+            return frozenset(chr(av)), False
+        if op is c.IN:
+            chars: set[str] = set()
+            for inner_op, inner_av in av:
+                if inner_op is c.LITERAL:
+                    chars.add(chr(inner_av))
+                elif inner_op is c.RANGE and inner_av[1] - inner_av[0] < 256:
+                    chars.update(chr(code) for code in range(inner_av[0], inner_av[1] + 1))
+                elif inner_op is c.CATEGORY and inner_av is c.CATEGORY_DIGIT:
+                    chars.update(digits)
+                else:
+                    return None, False
+            return frozenset(chars), False
+        if op is c.BRANCH:
+            union: set[str] = set()
+            nullable = False
+            for alternative in av[1]:
+                first, alt_nullable = sequence_first(alternative)
+                if first is None:
+                    return None, False
+                union |= first
+                nullable = nullable or alt_nullable
+            return frozenset(union), nullable
+        if op is c.SUBPATTERN:
+            return sequence_first(av[3])
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            first, inner_nullable = sequence_first(av[2])
+            return first, inner_nullable or av[0] == 0
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            return frozenset(), True  # zero-width
+        return None, False
+
+    def sequence_first(items) -> tuple[frozenset[str] | None, bool]:
+        union: set[str] = set()
+        for op, av in items:
+            first, nullable = item_first(op, av)
+            if first is None:
+                return None, False
+            union |= first
+            if not nullable:
+                return frozenset(union), False
+        return frozenset(union), True
+
+    try:
+        first, nullable = sequence_first(_parser.parse(pattern).data)
+    except Exception:  # pragma: no cover - defensive: fall back to a full search
+        return None
+    return None if nullable else first
+
+
+@dataclass(frozen=True)
+class _Scanner:
+    """A compiled pattern that is only tried where one of its possible first characters occurs."""
+
+    pattern: re.Pattern[str]
+    first: frozenset[str] | None
+
+    @classmethod
+    def of(cls, pattern: str) -> _Scanner:
+        return cls(re.compile(pattern), _first_chars(pattern))
+
+    def starts(self, text: _Text) -> Iterable[re.Match[str]]:
+        """Every match, one per start position, overlapping ones included, in text order."""
+        if self.first is None:
+            match = self.pattern.search(text.norm)
+            while match:
+                yield match
+                match = self.pattern.search(text.norm, match.start() + 1)
+            return
+        for position in text.positions_of(self.first):
+            match = self.pattern.match(text.norm, position)
+            if match:
+                yield match
+
+    def words(self, text: _Text) -> Iterable[re.Match[str]]:
+        """Non-overlapping matches, like finditer."""
+        end = 0
+        for match in self.starts(text):
+            if match.start() >= end:
+                yield match
+                end = max(match.end(), match.start() + 1)
+
+
+def _compile(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern) if pattern else None
+
+
+@functools.cache
+def _rules() -> dict[str, tuple[_Rule, ...]]:
+    rules: dict[str, list[_Rule]] = {risk: [] for risk in RISKS}
+    for group in lexicon.GROUPS:
+        if group.risk not in rules:
+            raise ValueError(f"lexicon group for unknown risk {group.risk!r}")
+        rules[group.risk].append(
+            _Rule(
+                group=group,
+                scanner=_Scanner.of("|".join(group.patterns)),
+                context=_compile(group.context),
+                not_context=_compile(group.not_context),
+                unless=_compile(group.unless),
+                exclude=_compile(group.exclude),
+            )
+        )
+    return {risk: tuple(group_rules) for risk, group_rules in rules.items()}
+
+
+@functools.cache
+def _type_rules() -> dict[str, tuple[_Scanner, _Scanner]]:
+    return {code: (_Scanner.of(strong), _Scanner.of(weak)) for code, (strong, weak) in lexicon.TYPE_TERMS.items()}
+
+
+_NEGATOR = re.compile(lexicon.NEGATORS)
+_NOT_NEGATION = re.compile(lexicon.NOT_NEGATION)
+_SCOPE_BREAKER = re.compile(lexicon.SCOPE_BREAKERS)
+_CLAUSE_BREAK = re.compile(lexicon.CLAUSE_BREAKS)
+_RHETORICAL = re.compile(lexicon.RHETORICAL)
+_CONDITIONAL_AFTER_DENIAL = re.compile(lexicon.CONDITIONAL_AFTER_DENIAL)
+_TYPE_DENIAL = re.compile(r"不是|并非|不属于|无关")
+_PLAIN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+_NOT_PRODUCTS = frozenset(lexicon.NOT_PRODUCTS.split())
+_PRODUCT_SUFFIXES = frozenset(lexicon.PRODUCT_SUFFIXES)
+
+# Characters a jieba token may add to a whole-word term without making it a different word (断了 cut as 断了).
+_PARTICLES_AFTER = frozenset("了着过的得地啦啊呢吧吗么嘛")
+_PARTICLES_BEFORE = frozenset("被把给就也都又已还")
+
+
+@functools.cache
+def _segmenter():
+    """jieba, initialised once, quietly, with the whole-word terms in its dictionary."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    for group in lexicon.GROUPS:
+        if not group.word:
+            continue
+        for pattern in group.patterns:
+            for alternative in pattern.split("|"):
+                if _PLAIN_WORD.fullmatch(alternative) and alternative not in jieba.dt.FREQ:
+                    jieba.add_word(alternative)
+    return jieba
+
+
+class _Text:
+    """The normalised text with its clauses and (lazily) its jieba tokens."""
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        self.norm = normalise(text)
+        breaks = list(_CLAUSE_BREAK.finditer(self.norm))
+        self._clause_starts = [0] + [m.end() for m in breaks]
+        self._clause_ends = [m.start() for m in breaks] + [len(self.norm)]
+        self._tokens: dict[int, tuple[list[int], list[int]]] = {}
+        self._positions: dict[str, list[int]] = {}
+        for index, char in enumerate(self.norm):
+            self._positions.setdefault(char, []).append(index)
+        self._chars = frozenset(self._positions)
+
+    def positions_of(self, chars: frozenset[str]) -> list[int]:
+        present = chars & self._chars
+        if len(present) == 1:
+            return self._positions[next(iter(present))]
+        return sorted(position for char in present for position in self._positions[char])
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._clause_starts, pos) - 1
+        return self._clause_starts[i], self._clause_ends[min(i, len(self._clause_ends) - 1)]
+
+    def _clause_tokens(self, clause_start: int, clause_end: int) -> tuple[list[int], list[int]]:
+        """jieba's words in one clause, as start and end offsets (segmenting one clause is cheap)."""
+        tokens = self._tokens.get(clause_start)
+        if tokens is None:
+            starts, ends, pos = [], [], clause_start
+            for token in _segmenter().cut(self.norm[clause_start:clause_end], HMM=False):
+                starts.append(pos)
+                pos += len(token)
+                ends.append(pos)
+            tokens = self._tokens[clause_start] = (starts, ends)
+        return tokens
+
+    def product_nouns(self) -> list[str]:
+        """Dictionary words that name a product (热水器, 电动车, 玩具), for the quality type.
+
+        Looks up the two to four characters ending at each product suffix (器, 车, 具 …) in jieba's dictionary,
+        longest first, instead of segmenting the whole text.
+        """
+        dictionary = _segmenter().dt.FREQ
+        nouns = []
+        for end in self.positions_of(_PRODUCT_SUFFIXES):
+            for length in (4, 3, 2):
+                start = end + 1 - length
+                word = self.norm[start : end + 1]
+                if start >= 0 and dictionary.get(word) and _PLAIN_WORD.fullmatch(word):
+                    if word not in _NOT_PRODUCTS:
+                        nouns.append(word)
+                    break
+        return nouns
+
+    def is_whole_word(self, start: int, end: int) -> bool:
+        """True unless the match begins or ends inside a longer word (一起|火锅 is not 起火)."""
+        clause_start, clause_end = self.clause(start)
+        starts, ends = self._clause_tokens(clause_start, max(clause_end, end))
+        i = bisect.bisect_right(starts, start) - 1  # token containing `start`
+        if starts[i] != start and not set(self.norm[starts[i] : start]) <= _PARTICLES_BEFORE:
+            return False
+        j = bisect.bisect_right(starts, end - 1) - 1  # token containing the last character
+        return ends[j] == end or set(self.norm[end : ends[j]]) <= _PARTICLES_AFTER
+
+    def is_negated(self, start: int) -> bool:
+        clause_start, clause_end = self.clause(start)
+        low = max(clause_start, start - lexicon.NEGATION_WINDOW)
+        negator = None
+        for match in _NEGATOR.finditer(self.norm, low, start):
+            if not self._inside_non_negation(match.start(), match.end()):
+                negator = match
+        if negator is None:
+            return False
+        # A condition or consequence between the negator and the term ends the negation (不处理我就打12315), but
+        # not when it is the negated word itself (未造成人员伤亡).
+        if _SCOPE_BREAKER.search(self.norm, negator.end() + 1, start):
+            return False
+        if _RHETORICAL.search(self.norm, clause_start, clause_end):
+            return False
+        return not _CONDITIONAL_AFTER_DENIAL.match(self.norm, clause_end + 1)
+
+    def _inside_non_negation(self, start: int, end: int) -> bool:
+        for back in range(4):
+            if start - back < 0:
+                break
+            word = _NOT_NEGATION.match(self.norm, start - back)
+            if word and word.end() >= end:
+                return True
+        return False
+
+    def near(self, pattern: re.Pattern[str], start: int, end: int, window: int) -> bool:
+        return pattern.search(self.norm, max(0, start - window), min(len(self.norm), end + window)) is not None
+
+    def overlaps(self, pattern: re.Pattern[str], start: int, end: int) -> bool:
+        for match in pattern.finditer(self.norm, max(0, start - 20), min(len(self.norm), end + 20)):
+            if match.start() < end and match.end() > start:
+                return True
+        return False
+
+
+def _accepts(text: _Text, rule: _Rule, start: int, end: int) -> bool:
+    group = rule.group
+    if rule.exclude and text.overlaps(rule.exclude, start, end):
+        return False
+    if rule.context and not text.near(rule.context, start, end, group.window):
+        return False
+    if (
+        rule.not_context
+        and text.near(rule.not_context, start, end, group.window)
+        and not (rule.unless and text.near(rule.unless, start, end, group.window))
+    ):
+        return False
+    if group.negatable and text.is_negated(start):
+        return False
+    return not (group.word and not text.is_whole_word(start, end))
+
+
+def _first_hit(text: _Text, risk: str, disabled: frozenset[str]) -> RiskHit | None:
+    candidates = []
+    for order, rule in enumerate(_rules()[risk]):
+        # Overlapping matches too: if 总装线已经停 is rejected, 停线 right behind it must still be tried.
+        for match in rule.scanner.starts(text):
+            candidates.append((match.start(), -(match.end() - match.start()), order, match.end(), rule))
+    candidates.sort(key=lambda c: c[:3])
+    for start, _, _, end, rule in candidates:
+        if text.norm[start:end] in disabled:
+            continue
+        if _accepts(text, rule, start, end):
+            term = text.original[start:end]
+            return RiskHit(risk=risk, term=term, start=start, reason=f"{rule.group.reason} ({term})")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Public interface
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def analyse(text: str, *, disabled_terms: Iterable[str] = frozenset()) -> list[RiskHit]:
+    """Every risk the text carries, at most one hit per risk (its earliest accepted term), in text order.
+
+    `disabled_terms` switches off terms agents keep rejecting (see terms_to_disable); they are compared with the
+    matched words after normalisation, so 律師 and 律师 are the same term.
+    """
+    if not text or not text.strip():
+        return []
+    return list(_analyse(text, frozenset(normalise(term) for term in disabled_terms)))
+
+
+@functools.lru_cache(maxsize=256)
+def _analyse(text: str, disabled: frozenset[str]) -> tuple[RiskHit, ...]:
+    # Cached: intake calls analyse() and suggest_type() on the same text, and RiskHit is immutable.
+    prepared = _Text(text)
+    hits = [hit for risk in RISKS if (hit := _first_hit(prepared, risk, disabled))]
+    return tuple(sorted(hits, key=lambda hit: hit.start))
+
+
+def suggest_type(text: str) -> tuple[str | None, str]:
+    """The complaint type the text is most about, with the words that decided it; (None, reason) if unclear.
+
+    Strong words count 2, weak words 1, each distinct word once; a product-fault risk (fire, foreign body, …)
+    adds to quality (lexicon.TYPE_RISK_BONUS). A type needs lexicon.TYPE_MIN_SCORE; ties go to the earlier type in
+    lexicon.TYPE_ORDER. A word right after 不是/并非 (不是质量问题) does not count.
+    """
+    if not text or not text.strip():
+        return None, "no text"
+    prepared = _Text(text)
+    scores: dict[str, int] = {}
+    evidence: dict[str, list[str]] = {}
+    for code in lexicon.TYPE_ORDER:
+        strong, weak = _type_rules()[code]
+        words: dict[str, int] = {}
+        for weight, pattern in ((2, strong), (1, weak)):
+            for match in pattern.words(prepared):
+                word = prepared.norm[match.start() : match.end()]
+                if word in words or _TYPE_DENIAL.search(prepared.norm, max(0, match.start() - 4), match.start()):
+                    continue
+                words[word] = weight
+        if code == "quality":
+            for word in prepared.product_nouns():
+                words.setdefault(word, 1)
+        scores[code] = sum(words.values())
+        evidence[code] = [prepared.original[m.start() : m.end()] for m in _iter_first(prepared, words)]
+    for hit in analyse(text):
+        if hit.risk in lexicon.TYPE_RISK_BONUS:
+            code, bonus = lexicon.TYPE_RISK_BONUS[hit.risk]
+            scores[code] += bonus
+            evidence[code].append(hit.term)
+    best = max(lexicon.TYPE_ORDER, key=lambda code: (scores[code], -lexicon.TYPE_ORDER.index(code)))
+    if scores[best] < lexicon.TYPE_MIN_SCORE:
+        return None, "no clear words about the kind of problem"
+    shown = "、".join(dict.fromkeys(evidence[best]))
+    return best, f"about {_TYPE_LABELS[best]}: {shown}"
+
+
+def _iter_first(text: _Text, words: Mapping[str, int]) -> list[re.Match[str]]:
+    """The first occurrence of each word, strongest first, at most three."""
+    ordered = sorted(words, key=lambda word: (-words[word], text.norm.find(word)))[:3]
+    return [m for word in ordered if (m := re.search(re.escape(word), text.norm))]
+
+
+def terms_to_disable(
+    stats: Mapping[str, tuple[int, int]], *, min_samples: int = 10, max_false_rate: float = 0.7
+) -> frozenset[str]:
+    """Terms agents reject too often: `stats` maps term → (times confirmed, times rejected).
+
+    A term is disabled once it has at least `min_samples` verdicts and more than `max_false_rate` of them are
+    rejections. Pass the result to analyse(…, disabled_terms=…).
+    """
+    if min_samples < 1:
+        raise ValueError("min_samples must be at least 1")
+    if not 0 <= max_false_rate <= 1:
+        raise ValueError("max_false_rate must be between 0 and 1")
+    disabled = set()
+    for term, (confirmed, rejected) in stats.items():
+        if confirmed < 0 or rejected < 0:
+            raise ValueError(f"negative count for term {term!r}")
+        samples = confirmed + rejected
+        if samples >= min_samples and rejected / samples > max_false_rate:
+            disabled.add(term)
+    return frozenset(disabled)
