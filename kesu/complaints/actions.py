@@ -505,11 +505,13 @@ def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -
     return complaint
 
 
-def _after_classification(c: Complaint, *, old_level: int | None, actor, now: dt.datetime, trigger: str) -> None:
+def _after_classification(
+    c: Complaint, *, old_level: int | None, actor, now: dt.datetime, trigger: str, reason: str = ""
+) -> None:
     """A serious classification acts at once: the tier is told, a major complaint informs leadership and
-    forms the on-site team (R-ESC-1, R-ESC-4)."""
+    forms the on-site team (R-ESC-1, R-ESC-4). Also after an escalation for an overdue clock."""
     if (c.level or 1) > 1:
-        reason = "; ".join(h["reason"] for h in c.rule_hits if "level" in h.get("result", {})) or trigger
+        reason = reason or "; ".join(h["reason"] for h in c.rule_hits if "level" in h.get("result", {})) or trigger
         routing.notify_tier(c, old_level=old_level, now=now, reason=reason, trigger=trigger)
     major = routing.respond_to_major(c, actor=actor, now=now)
     if major:
@@ -772,10 +774,12 @@ def do_assign(
             data=data,
             clock_events=("assign",),
         )
+        if dept is not None:
+            c.collaborators.remove(dept)  # the responsible department is not its own collaborator
         if collaborating:
             c.collaborators.add(*collaborating)
             routing.create_collaboration_tasks(c, collaborating, actor=actor, now=now)
-        routing.add_watchers(c, routing.superiors(dept), reason="department", now=now)
+        routing.add_watchers(c, routing.watchers_for(c, dept), reason="dispatch", now=now)
         if owner_user is not None and owner_user.pk != actor.pk:
             notify(
                 [owner_user],

@@ -8,7 +8,9 @@ each, in the sweep's transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .classification import MAX_LEVEL
@@ -21,8 +23,10 @@ def escalate_for_breach(reasons_by_complaint: dict[int, list[str]], *, now: dt.d
     """Raise each complaint one level for its breached clocks; returns how many were raised."""
     from kesu.sla.clocks import level_sensitive, on_events
 
+    # FOR NO KEY UPDATE: another sweeper writing timeline rows for these complaints (which takes FOR KEY
+    # SHARE through the foreign key) is not blocked by it, so two sweepers cannot deadlock on a complaint.
     complaints = list(
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(no_key=True)
         .filter(id__in=sorted(reasons_by_complaint), status__in=list(WORKING_STATES))
         .order_by("id")
     )
@@ -48,9 +52,27 @@ def escalate_for_breach(reasons_by_complaint: dict[int, list[str]], *, now: dt.d
             )
         )
     if raised:
-        Complaint.objects.bulk_update(raised, ["level", "version", "updated_at"], batch_size=500)
+        # One UPDATE per new level (the rows are locked above, so F("version") + 1 is each c.version):
+        # bulk_update's CASE WHEN per row cost more than a second of Python per 500 complaints.
+        by_level: dict[int, list[int]] = defaultdict(list)
+        for c in raised:
+            by_level[c.level].append(c.id)
+        for level, ids in by_level.items():
+            Complaint.objects.filter(id__in=ids).update(level=level, version=F("version") + 1, updated_at=now)
         record_events(events, now=now)
         if level_sensitive():
             for c in raised:
                 on_events(c, ["classified"], now=now)
+        # Like any escalation (R-ESC-2): the new tier is told, and a complaint that became major is reported.
+        from .actions import _after_classification
+
+        for c, event in zip(raised, events, strict=True):
+            _after_classification(
+                c,
+                old_level=event["data"]["level"][0],
+                actor=None,
+                now=now,
+                trigger="sla_breach",
+                reason=event["data"]["reason"],
+            )
     return len(raised)

@@ -103,6 +103,7 @@ def validate(data: Any, name: str) -> None:
             validate_rule(rule.get("when", {}), rule.get("then"))
         except RuleError as exc:
             fail(f"rules[{i}] ({rule['code']}).{exc.field}", str(exc))
+    _validate_settings(data.get("settings") or {}, departments, fail)
     for i, clock in enumerate(data["clocks"]):
         where = f"clocks[{i}] ({clock.get('code')})"
         if not clock.get("code") or not clock.get("name"):
@@ -123,6 +124,35 @@ def validate(data: Any, name: str) -> None:
             validate_rule(clock.get("applies", {}), {"level": 1})
         except RuleError as exc:
             fail(f"{where}.applies", str(exc))
+
+
+def _validate_settings(settings_: dict[str, Any], departments: set[str], fail) -> None:
+    from kesu.accounts.roles import Role
+
+    roles = set(Role.values)
+    for level, role in (settings_.get("reviewers") or {}).items():
+        if str(level) not in ("1", "2", "3") or role not in roles:
+            fail(f"settings.reviewers.{level}", f"needs a level 1–3 and a role ({', '.join(sorted(roles))})")
+    for level, tier in (settings_.get("tiers") or {}).items():
+        for role in tier.get("notify_roles", []):
+            if role not in roles:
+                fail(f"settings.tiers.{level}", f"unknown role {role!r}")
+    major = settings_.get("major")
+    if major:
+        try:
+            validate_rule(major.get("when", {}), {"level": 1})
+        except RuleError as exc:
+            fail("settings.major.when", str(exc))
+        for role in major.get("notify_roles", []):
+            if role not in roles:
+                fail("settings.major.notify_roles", f"unknown role {role!r}")
+        for member in major.get("onsite_team", []):
+            if not member.get("role") or member.get("department") not in departments:
+                fail("settings.major.onsite_team", f"{member!r} needs a role and a listed department")
+    for key in ("repeat_window_days", "revisit_after_days", "collaboration_task_working_days"):
+        value = settings_.get(key)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            fail(f"settings.{key}", "must be a whole number, 0 or more")
 
 
 def _fingerprint(data: dict[str, Any]) -> str:

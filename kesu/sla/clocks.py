@@ -86,10 +86,21 @@ def on_events(complaint, events: Iterable[str], *, now: dt.datetime) -> None:
         Deadline.objects.filter(id__in=[d.id for d in running]).update(cancelled_at=now, paused_at=None)
         running = []
 
-    # 3. Start what these events start — once per clock and round. A re-classification re-times a clock
+    # 3. A re-classification stops a clock none of whose variants applies any more (e.g. the A-class
+    #    initial report once the complaint is lowered to B).
+    if "classified" in events and running:
+        for deadline in running:
+            variants = [d for d in definitions if d.code == deadline.clock]
+            if variants and not any(_applies(d, complaint) for d in variants):
+                deadline.cancelled_at = now
+                deadline.paused_at = None
+                deadline.save(update_fields=["cancelled_at", "paused_at"])
+        running = [d for d in running if d.cancelled_at is None]
+
+    # 4. Start what these events start — once per clock and round. A re-classification re-times a clock
     #    whose variant changed (e.g. routine 48 h → urgent 1 h), counting from when it first started.
     seen_codes = {d.clock for d in mine if d.round == complaint.round}
-    done_codes: set[str] = set()
+    done_codes: set[str] = {d.clock for d in new}  # recurring clocks already restarted in step 1
     for definition in definitions:
         if definition.code in done_codes or not events & set(definition.start_on):
             continue
@@ -101,7 +112,12 @@ def on_events(complaint, events: Iterable[str], *, now: dt.datetime) -> None:
             if "classified" in events and current.definition_id != definition.id:
                 current.cancelled_at = now
                 current.save(update_fields=["cancelled_at"])
-                new.append(_new_deadline(definition, complaint, start=current.started_at, now=now))
+                replacement = _new_deadline(definition, complaint, start=current.started_at, now=now)
+                if current.breached_at and replacement.due_at <= now:
+                    # Still overdue under the new timing: the same breach, not a second one.
+                    replacement.breached_at = current.breached_at
+                    replacement.reminded_at = current.reminded_at
+                new.append(replacement)
             continue
         if definition.code in seen_codes and not definition.recurring:
             continue
@@ -159,11 +175,7 @@ def deadlines_of(complaint) -> list[Deadline]:
     """This round's clocks and those still running, nearest first (what the complaint shows)."""
     prefetched = getattr(complaint, "_prefetched_objects_cache", {}).get("deadlines")
     rows = prefetched if prefetched is not None else complaint.deadlines.select_related("definition")
-    return [
-        d
-        for d in sorted(rows, key=lambda d: (d.due_at, d.id))
-        if d.round == complaint.round or d.running
-    ]
+    return [d for d in sorted(rows, key=lambda d: (d.due_at, d.id)) if d.round == complaint.round or d.running]
 
 
 def level_sensitive() -> bool:
