@@ -53,14 +53,16 @@ def _lock(complaint: Complaint, *, actor: User, action: str, version: int | None
     """Re-read the complaint under a row lock and check version, state and role."""
     locked = (
         # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
-        Complaint.objects.select_for_update(of=("self",))
+        # no_key=True: does not block the key-share locks that inserting the complaint's timeline rows and
+        # deadlines takes, so a user's action and the SLA sweep never deadlock.
+        Complaint.objects.select_for_update(of=("self",), no_key=True)
         .select_related("customer", "category", "owner", "department")
         .get(pk=complaint.pk)
     )
     transition = TRANSITIONS[action]
     # A stale version is reported before the state: whoever acted on an old view (two people pressing
     # the same button at once) is told to reload, not that the action no longer fits.
-    if version is not None and version != locked.version and actor.role in transition.roles:
+    if version is not None and version != locked.version and (actor is None or actor.role in transition.roles):
         raise DomainError(
             "version_conflict",
             _(
