@@ -63,3 +63,53 @@ def make_complaint(actor: User, **overrides) -> Complaint:
     )
     complaint, _created = actions.do_create(data, actor=actor, now=timezone.now())
     return complaint
+
+
+# The usual road of a complaint, as (status reached, action, arguments). `advance` drives a complaint
+# along it through the real actions, so tests start from a state the way users reach it.
+_ROAD: list[tuple[str, str, dict]] = [
+    ("acknowledged", "acknowledge", {}),
+    ("triaged", "triage", {}),
+    ("assigned", "assign", {}),
+    ("investigating", "start", {}),
+    ("solution_proposed", "propose_solution", {"solution_type": "exchange", "detail": "换新机一台"}),
+    ("accepted", "customer_response", {"accepted": True}),
+    ("resolved", "resolve", {"summary": "已上门换新"}),
+    ("rated", "rate", {"score": 2}),
+    ("closed", "close", {}),
+    ("archived", "archive", {}),
+]
+ROAD_STOPS = [stop for stop, _action, _kwargs in _ROAD]
+
+
+def advance(complaint: Complaint, actor: User, to: str, *, department: str = "PROD", owner: str | None = None):
+    """Drive `complaint` through the real actions up to `to` (a stop of ROAD_STOPS, or "rejected").
+
+    `actor` must be allowed every action on the way (an admin is). `department`/`owner` are where the
+    assign step routes it. Returns the complaint re-read from the database.
+    """
+    if to == "rejected":
+        complaint = advance(complaint, actor, "acknowledged")
+        actions.do_reject(complaint, actor=actor, now=timezone.now(), reason="不属于质量问题", reply="已向客户说明")
+        complaint.refresh_from_db()
+        return complaint
+    if to not in ROAD_STOPS:
+        raise ValueError(f"unknown stop {to!r}; use one of {ROAD_STOPS}")
+    complaint.refresh_from_db()
+    start = 0 if complaint.status in ("new", "reopened") else ROAD_STOPS.index(complaint.status) + 1
+    for _stop, action, kwargs in _ROAD[start : ROAD_STOPS.index(to) + 1]:
+        if action == "assign":
+            kwargs = {"department": department, "owner": owner}
+        actions.ACTIONS[action](complaint, actor=actor, now=timezone.now(), **kwargs)
+        complaint.refresh_from_db()
+    return complaint
+
+
+def snapshot(number: str) -> dict:
+    """Everything a refused request must leave alone: the complaint row, its collaborators and events."""
+    row = Complaint.objects.filter(number=number).values().get()
+    complaint = Complaint.objects.get(number=number)
+    row["collaborators"] = sorted(complaint.collaborators.values_list("code", flat=True))
+    row["event_count"] = complaint.events.count()
+    row["attachment_count"] = complaint.attachments.count()
+    return row
