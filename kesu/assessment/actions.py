@@ -38,7 +38,7 @@ def _decide(entry_id: int, *, actor: User, now: dt.datetime, status: str, note: 
             new_amount = Decimal(str(amount)).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
             raise ValidationFailed(_("Enter an amount in yuan, such as 30.00."), field="amount") from None
-        if new_amount < 0 or new_amount > Decimal("100000"):
+        if not new_amount.is_finite() or new_amount < 0 or new_amount > Decimal("100000"):
             raise ValidationFailed(_("Enter an amount between 0 and 100000."), field="amount")
     with transaction.atomic():
         entry = PenaltyEntry.objects.select_for_update().filter(pk=entry_id).first()

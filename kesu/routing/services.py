@@ -106,6 +106,18 @@ def superiors(department: Department | None) -> list[User]:
     return list({p.pk: p for p in people}.values())
 
 
+def watchers_for(complaint, department: Department | None) -> list[User]:
+    """Copied on a dispatched complaint (seed 002 step 3: 抄送客服主管及部门负责人): the customer-service
+    supervisors of whoever recorded it, and the responsible department's head and supervisors."""
+    people = superiors(department)
+    recorder = complaint.created_by
+    if recorder is not None:
+        people += list(
+            User.objects.filter(is_active=True, role=Role.SUPERVISOR, departments__in=recorder.departments.all())
+        )
+    return list({p.pk: p for p in people if p.pk != complaint.owner_id}.values())
+
+
 def add_watchers(complaint, users, *, reason: str, now: dt.datetime) -> None:
     Watcher.objects.bulk_create(
         [Watcher(complaint=complaint, user=u, reason=reason, created_at=now) for u in users if u is not None],
@@ -256,6 +268,8 @@ def respond_to_major(complaint, *, actor, now: dt.datetime) -> dict[str, Any] | 
             )
         )
     Task.objects.bulk_create(team)
+    # The team's departments collaborate on the complaint, so its members see what they are sent to.
+    complaint.collaborators.add(*[d for d in departments.values() if d.id != complaint.department_id])
     notify(
         [t.owner for t in team],
         kind="onsite_team",

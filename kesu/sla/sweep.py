@@ -47,9 +47,14 @@ def _open():
     )
 
 
-def _claim(qs, limit: int) -> list[Deadline]:
-    """Lock up to `limit` rows nobody else holds, with what processing them needs."""
-    ids = list(qs.select_for_update(skip_locked=True).order_by("id").values_list("id", flat=True)[:limit])
+def _claim(qs, limit: int, order: tuple[str, ...]) -> list[Deadline]:
+    """Lock up to `limit` rows nobody else holds, with what processing them needs.
+
+    `order` is the order of the partial index the filter matches, so the database reads that small index
+    and stops after `limit` rows. (Ordered by id, both SQLite without statistics and PostgreSQL with them
+    walked the primary key of all deadlines instead: seconds per pass at a million complaints.)
+    """
+    ids = list(qs.select_for_update(skip_locked=True).order_by(*order).values_list("id", flat=True)[:limit])
     if not ids:
         return []
     return list(
@@ -70,15 +75,17 @@ def run(*, now: dt.datetime, batch_size: int = BATCH) -> SweepResult:
     result = SweepResult()
     while True:
         with transaction.atomic():
+            # Exactly deadline_remind_idx's rows (no `due_at > now` here: on that condition PostgreSQL reads
+            # every running deadline from deadline_due_idx). Those already due are marked, not announced.
             due_soon = _open().filter(remind_at__isnull=False, reminded_at__isnull=True, remind_at__lte=now)
-            batch = _claim(due_soon.filter(due_at__gt=now), batch_size)
+            batch = _claim(due_soon, batch_size, ("remind_at", "id"))
             if not batch:
                 break
             _remind(batch, now=now, result=result)
     superiors = _Superiors()
     while True:
         with transaction.atomic():
-            batch = _claim(_open().filter(due_at__lte=now), batch_size)
+            batch = _claim(_open().filter(due_at__lte=now), batch_size, ("due_at", "id"))
             if not batch:
                 break
             _breach(batch, now=now, result=result, superiors=superiors)
@@ -93,6 +100,8 @@ def _remind(batch: list[Deadline], *, now: dt.datetime, result: SweepResult) -> 
     Deadline.objects.filter(id__in=[d.id for d in batch], reminded_at__isnull=True).update(reminded_at=now)
     rows = []
     for d in batch:
+        if d.due_at <= now:
+            continue  # overdue already: the breach follows in this same run
         c = d.complaint
         person = _responsible(c)
         result.reminders += 1
