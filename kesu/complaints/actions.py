@@ -1178,6 +1178,7 @@ def do_reopen(
         if c.justified is False:
             c.justified = None
             fields.append("justified")
+        followup.cancel_pending_revisits(c)
         return _save(c, actor=actor, now=now, action="reopen", from_status=before, fields=fields, data=data)
 
 

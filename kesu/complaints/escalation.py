@@ -53,7 +53,7 @@ def escalate_for_breach(reasons_by_complaint: dict[int, list[str]], *, now: dt.d
         )
     if raised:
         # One UPDATE per new level (the rows are locked above, so F("version") + 1 is each c.version):
-        # bulk_update's CASE WHEN per row cost more than a second of Python per 500 complaints.
+        # bulk_update's CASE WHEN per row and field cost about 0.3 s of Python per 500 complaints.
         by_level: dict[int, list[int]] = defaultdict(list)
         for c in raised:
             by_level[c.level].append(c.id)

@@ -47,6 +47,13 @@ def schedule_revisit(complaint, *, now: dt.datetime) -> Revisit | None:
     return revisit if created else None
 
 
+def cancel_pending_revisits(complaint) -> int:
+    """The complaint is being handled again: its pending revisits no longer ask about anything."""
+    return Revisit.objects.filter(complaint=complaint, status=RevisitStatus.PENDING).update(
+        status=RevisitStatus.CANCELLED
+    )
+
+
 def revisits_for(user):
     qs = Revisit.objects.select_related("complaint", "complaint__customer", "assigned_to", "campaign")
     if user.role in CAMPAIGN_ROLES:
@@ -74,7 +81,11 @@ def do_record_revisit(
         raise ValidationFailed(_("The score must be a whole number from 1 to 5."), field="satisfaction")
     with transaction.atomic():
         revisit = (
-            Revisit.objects.select_for_update().select_related("complaint", "assigned_to").filter(pk=revisit_id).first()
+            # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join (assigned_to).
+            Revisit.objects.select_for_update(of=("self",))
+            .select_related("complaint", "assigned_to")
+            .filter(pk=revisit_id)
+            .first()
         )
         if revisit is None or not (revisit.assigned_to_id == actor.pk or actor.role in CAMPAIGN_ROLES):
             raise NotFound(_("Revisit not found."))

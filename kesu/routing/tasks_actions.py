@@ -95,7 +95,9 @@ def do_create_task(
         # (one collaboration task per department and round).
         kind = TaskKind.OTHER
         if dept is not None and not (
-            Task.objects.filter(complaint=complaint, department=dept, kind=TaskKind.COLLABORATION, round=complaint.round)
+            Task.objects.filter(
+                complaint=complaint, department=dept, kind=TaskKind.COLLABORATION, round=complaint.round
+            )
             .exclude(status=TaskStatus.CANCELLED)
             .exists()
         ):
