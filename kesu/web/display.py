@@ -8,15 +8,17 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext_lazy as p_
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kesu.accounts.roles import Role
+from kesu.assessment.models import PenaltyStatus
 from kesu.complaints.classification import Flag, Level, Priority, Severity
 from kesu.complaints.models import Channel, CustomerKind, Demand, Relationship
 from kesu.complaints.models.attachment import EvidenceSource
 from kesu.complaints.models.complaint import ReviewState, SolutionType
 from kesu.complaints.states import TRANSITIONS, Status
+from kesu.followup.models import AgendaStatus, RevisitStatus
+from kesu.routing.models import TaskKind, TaskStatus
 
 # One colour per status (kesu.css defines .status-<code>); the order the inbox sorts by.
 STATUS_ORDER = [
@@ -36,11 +38,11 @@ PRIORITY_ORDER = [Priority.URGENT, Priority.IMPORTANT, Priority.ROUTINE]
 
 # Satisfaction scores as seed 001 words them (1 is best).
 SATISFACTION = {
-    1: p_("satisfaction", "Very satisfied"),
-    2: p_("satisfaction", "Satisfied"),
-    3: p_("satisfaction", "Understands / accepts"),
-    4: p_("satisfaction", "Dissatisfied"),
-    5: p_("satisfaction", "Very dissatisfied"),
+    1: pgettext_lazy("satisfaction", "Very satisfied"),
+    2: pgettext_lazy("satisfaction", "Satisfied"),
+    3: pgettext_lazy("satisfaction", "Acceptable / understandable"),
+    4: pgettext_lazy("satisfaction", "Dissatisfied"),
+    5: pgettext_lazy("satisfaction", "Very dissatisfied"),
 }
 
 CHOICES: dict[str, Any] = {
@@ -57,6 +59,11 @@ CHOICES: dict[str, Any] = {
     "review_state": ReviewState,
     "source": EvidenceSource,
     "role": Role,
+    "revisit_status": RevisitStatus,
+    "task_status": TaskStatus,
+    "task_kind": TaskKind,
+    "penalty_status": PenaltyStatus,
+    "agenda_status": AgendaStatus,
 }
 
 
@@ -84,11 +91,16 @@ def choice_label(value: Any, kind: str) -> str:
 
 
 EVENT_LABELS = {
-    "create": p_("event", "Recorded"),
-    "reassign": p_("event", "Re-assigned"),
-    "attachment_added": p_("event", "Evidence added"),
-    "reveal_contact": p_("event", "Full contact details viewed"),
-    "sla_breach": p_("event", "Deadline missed"),
+    "create": pgettext_lazy("event", "Recorded"),
+    "reassign": pgettext_lazy("event", "Re-assigned"),
+    "attachment_added": pgettext_lazy("event", "Evidence added"),
+    "reveal_contact": pgettext_lazy("event", "Full contact details viewed"),
+    "sla_breach": pgettext_lazy("event", "Deadline missed"),
+    "task_added": pgettext_lazy("event", "Task added"),
+    "task_updated": pgettext_lazy("event", "Task updated"),
+    "major_reported": pgettext_lazy("event", "Reported to leadership"),
+    "revisit": pgettext_lazy("event", "Revisit call"),
+    "gm_decision": pgettext_lazy("event", "GM meeting decision"),
 }
 
 
@@ -123,6 +135,11 @@ EVENT_ICONS = {
     "attachment_added": "bi-paperclip",
     "reveal_contact": "bi-eye",
     "sla_breach": "bi-alarm",
+    "task_added": "bi-list-check",
+    "task_updated": "bi-check2-square",
+    "major_reported": "bi-megaphone",
+    "revisit": "bi-telephone",
+    "gm_decision": "bi-bank",
 }
 
 
@@ -169,16 +186,27 @@ DATA_FIELDS: dict[str, tuple[Any, str]] = {
     "clocks": (gettext_lazy("Clocks paused"), "plain"),
     "repeat_of": (gettext_lazy("Repeat of"), "list"),
     "flags": (gettext_lazy("Flags"), "flags"),
+    "title": (gettext_lazy("Title"), "plain"),
+    "decision": (gettext_lazy("Decision"), "text"),
+    "meeting_on": (gettext_lazy("Meeting date"), "plain"),
+    "result": (gettext_lazy("Result"), "text"),
+    "satisfaction": (gettext_lazy("Satisfaction"), "satisfaction"),
+    "status": (gettext_lazy("Status"), "revisit_status"),
+    "revisit": (gettext_lazy("Revisit scheduled"), "revisit"),
+    "notified": (gettext_lazy("Told at once"), "list"),
+    "onsite_team": (gettext_lazy("On-site team"), "list"),
+    "collaborators": (gettext_lazy("Collaborating departments"), "list"),
+    "by": (gettext_lazy("By"), "by"),
 }
-HIDDEN_DATA = {"internal", "attachment", "content_type", "deadline", "clock"}
+HIDDEN_DATA = {"internal", "attachment", "content_type", "deadline", "clock", "task", "campaign", "owner_choice"}
 # Keys whose meaning depends on the action.
 ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("sla_breach", "name"): (gettext_lazy("Clock"), "plain"),
 }
 TRIGGERS = {
-    "manual": p_("escalation trigger", "by hand"),
-    "sla_breach": p_("escalation trigger", "deadline missed"),
-    "dissatisfied": p_("escalation trigger", "customer dissatisfied"),
+    "manual": pgettext_lazy("escalation trigger", "by hand"),
+    "sla_breach": pgettext_lazy("escalation trigger", "deadline missed"),
+    "dissatisfied": pgettext_lazy("escalation trigger", "customer dissatisfied"),
 }
 
 
@@ -238,6 +266,13 @@ def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> 
         return _suggestion(value, names or {}) if isinstance(value, dict) else str(value)
     if kind == "trigger":
         return str(TRIGGERS.get(value, value))
+    if kind == "revisit_status":
+        return choice_label(value, "revisit_status")
+    if kind == "revisit" and isinstance(value, dict):
+        due = format_datetime(value["due_at"]) if value.get("due_at") else ""
+        return " · ".join(str(v) for v in (due, value.get("assigned_to")) if v)
+    if kind == "by":
+        return _("the customer (rating link)") if value == "customer" else str(value)
     if kind == "list":
         return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
     if kind == "flags":
@@ -269,7 +304,14 @@ def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> 
     return str(value)
 
 
-CHANGE_KINDS = {"severity": "severity", "priority": "priority", "level": "level", "justified": "bool"}
+# "status" appears in changes only on task updates.
+CHANGE_KINDS = {
+    "severity": "severity",
+    "priority": "priority",
+    "level": "level",
+    "justified": "bool",
+    "status": "task_status",
+}
 
 
 def event_details(
@@ -303,4 +345,194 @@ def event_details(
             shown = "—"  # nothing was suggested: worth saying next to what was confirmed
         if shown:
             rows.append((str(label), shown, kind == "text"))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# SLA clocks: how much time is left, in words and in a colour
+
+# A running clock turns amber when less than this share of its time, or less than an hour, is left.
+AMBER_SHARE = 0.25
+AMBER_SECONDS = 3600
+
+
+def duration_words(seconds: float) -> str:
+    """3 d 4 h · 2 h 15 min · 25 min · less than a minute."""
+    seconds = int(abs(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+    if minutes:
+        return _("%(m)s min") % {"m": minutes}
+    return _("less than a minute")
+
+
+def due_tone(due: dt.datetime | None, now: dt.datetime, *, started: dt.datetime | None = None) -> str:
+    """ok (green), soon (amber: < 25% of its time or < 1 h left), overdue (red); "" without a deadline."""
+    if due is None:
+        return ""
+    left = (due - now).total_seconds()
+    if left <= 0:
+        return "overdue"
+    total = (due - started).total_seconds() if started else 0
+    if left < AMBER_SECONDS or (total > 0 and left < total * AMBER_SHARE):
+        return "soon"
+    return "ok"
+
+
+def due_words(due: dt.datetime | None, now: dt.datetime) -> str:
+    if due is None:
+        return ""
+    left = (due - now).total_seconds()
+    if left <= 0:
+        return _("overdue by %(time)s") % {"time": duration_words(left)}
+    return _("%(time)s left") % {"time": duration_words(left)}
+
+
+CLOCK_STATES = {
+    "running": pgettext_lazy("clock", "Running"),
+    "soon": pgettext_lazy("clock", "Due soon"),
+    "overdue": pgettext_lazy("clock", "Overdue"),
+    "met": pgettext_lazy("clock", "Met"),
+    "met_late": pgettext_lazy("clock", "Met late"),
+    "paused": pgettext_lazy("clock", "Paused"),
+    "stopped": pgettext_lazy("clock", "Stopped"),
+}
+# state → the colour of its badge and text (kesu.css: .clock-ok, .clock-soon, .clock-overdue, .clock-idle)
+CLOCK_TONES = {
+    "running": "ok",
+    "soon": "soon",
+    "overdue": "overdue",
+    "met": "ok",
+    "met_late": "overdue",
+    "paused": "idle",
+    "stopped": "idle",
+}
+
+
+def clock_rows(deadlines: list, now: dt.datetime) -> list[dict[str, Any]]:
+    """One row per clock of the SLA panel: name, due time, state, colour and the time left in words.
+
+    A clock re-timed by a re-classification (routine 48 h → urgent 1 h) is shown once, as it runs now.
+    """
+    superseded = set()
+    latest: dict[tuple[str, int], Any] = {}
+    for d in sorted(deadlines, key=lambda d: d.id):
+        key = (d.clock, d.round)
+        earlier = latest.get(key)
+        if earlier is not None and earlier.cancelled_at is not None and earlier.started_at == d.started_at:
+            superseded.add(earlier.id)
+        latest[key] = d
+    rows = []
+    for d in deadlines:
+        if d.id in superseded:
+            continue
+        name = (d.definition.name if d.definition_id and d.definition else "") or d.clock
+        if d.met_at is not None:
+            state = "met_late" if d.breached_at or d.met_at > d.due_at else "met"
+            words = _("met %(when)s") % {"when": format_datetime(d.met_at)}
+        elif d.cancelled_at is not None:
+            state, words = "stopped", _("stopped %(when)s") % {"when": format_datetime(d.cancelled_at)}
+        elif d.paused_at is not None:
+            state = "paused"
+            words = _("paused with %(time)s left") % {"time": duration_words((d.due_at - d.paused_at).total_seconds())}
+        else:
+            tone = due_tone(d.due_at, now, started=d.started_at)
+            state = "overdue" if tone == "overdue" or d.breached_at else ("soon" if tone == "soon" else "running")
+            words = due_words(d.due_at, now)
+        rows.append(
+            {
+                "deadline": d,
+                "name": name,
+                "due_at": d.due_at,
+                "started_at": d.started_at,
+                "state": state,
+                "state_label": str(CLOCK_STATES[state]),
+                "tone": CLOCK_TONES[state],
+                "words": words,
+                "breached": d.breached_at is not None,
+                "round": d.round,
+            }
+        )
+    return rows
+
+
+def nearest_started(complaint) -> dt.datetime | None:
+    """When the clock behind `next_due_at` started, from prefetched deadlines (no query of its own)."""
+    if complaint.next_due_at is None:
+        return None
+    cache = getattr(complaint, "_prefetched_objects_cache", {}).get("deadlines")
+    if cache is None:
+        return None
+    for d in cache:
+        if d.due_at == complaint.next_due_at and d.met_at is None and d.cancelled_at is None and d.paused_at is None:
+            return d.started_at
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules and the intake suggestion
+
+RESULT_KINDS = {"severity": "severity", "priority": "priority", "level": "level", "flags": "flags"}
+RESULT_LABELS = {
+    "severity": gettext_lazy("Severity"),
+    "priority": gettext_lazy("Priority"),
+    "level": gettext_lazy("Level"),
+    "flags": gettext_lazy("Flags"),
+}
+
+
+def rule_result(result: Any) -> str:
+    """{"priority": "urgent", "flags": ["safety"]} → "Priority: Urgent; Flags: Personal safety"."""
+    if not isinstance(result, dict):
+        return str(result or "")
+    parts = []
+    for key, value in result.items():
+        label = RESULT_LABELS.get(key, key.replace("_", " ").capitalize())
+        parts.append(f"{label}: {format_value(value, RESULT_KINDS.get(key, 'plain'))}")
+    return "; ".join(parts)
+
+
+def suggestion_rows(complaint, type_names: dict[str, str]) -> list[dict[str, Any]]:
+    """Current value and suggested value, side by side, for type, severity, priority and level."""
+    s = complaint.suggestion or {}
+    if not s:
+        return []
+    current = {
+        "type_code": complaint.type_code,
+        "severity": complaint.severity,
+        "priority": complaint.priority,
+        "level": complaint.level,
+    }
+    labels = {
+        "type_code": _("Type"),
+        "severity": _("Severity"),
+        "priority": _("Priority"),
+        "level": _("Level"),
+    }
+    rows = []
+    for key, label in labels.items():
+        suggested = s.get(key)
+        if suggested in (None, ""):
+            continue
+
+        def shown(value, key=key):
+            if value in (None, ""):
+                return "—"
+            return type_names.get(value, value) if key == "type_code" else choice_label(value, key)
+
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "current": shown(current[key]),
+                "suggested": shown(suggested),
+                "same": str(current[key] or "") == str(suggested),
+                "reason": s.get("type_reason") if key == "type_code" else (s.get("reasons") or {}).get(key, ""),
+            }
+        )
     return rows

@@ -476,3 +476,279 @@ class AttachmentForm(BootstrapMixin, forms.Form):
         kwargs.setdefault("auto_id", "id_attachment_%s")
         super().__init__(*args, **kwargs)
         self._style()
+
+
+# ---------------------------------------------------------------------------------------------
+# Collaboration and on-site tasks
+
+
+def department_choices() -> list[tuple[str, str]]:
+    return [(d.code, str(d)) for d in Department.objects.filter(active=True).order_by("code")]
+
+
+def handler_choices() -> list[tuple[str, str]]:
+    people = User.objects.filter(is_active=True, role__in=list(HANDLING)).order_by("username")
+    return [(u.username, f"{u} · {u.get_role_display()}") for u in people]
+
+
+class TaskForm(BootstrapMixin, forms.Form):
+    """A new task on a complaint: what is to be done, by which department or person, by when."""
+
+    compact = True
+    title = forms.CharField(label=_("Task"), required=False, max_length=200)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    due_at = forms.DateTimeField(label=_("Due at"), required=False, widget=_datetime_widget())
+    required = forms.BooleanField(label=_("Must be done before resolving"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_task_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = _blank("—") + department_choices()
+        self.fields["owner"].choices = _blank(_("Anyone in the department")) + handler_choices()
+        self._style()
+
+    def action_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "department": d["department"] or None,
+            "owner": d["owner"] or None,
+            "due_at": d["due_at"],
+            "required": d["required"],
+        }
+
+
+class TaskUpdateForm(BootstrapMixin, forms.Form):
+    compact = True
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    note = forms.CharField(
+        label=_("Result / note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, task=None, may_cancel: bool = False, **kwargs):
+        from kesu.routing.models import TaskStatus
+
+        self.task = task
+        kwargs.setdefault("auto_id", f"id_task{task.pk if task else ''}_%s")
+        if task is not None and not args and "data" not in kwargs:
+            kwargs.setdefault("initial", {"status": task.status, "note": task.note, "version": task.version})
+        super().__init__(*args, **kwargs)
+        statuses = [s for s in TaskStatus if may_cancel or s != TaskStatus.CANCELLED]
+        self.fields["status"].choices = [(s.value, s.label) for s in statuses]
+        self._style()
+
+    def action_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"status": d["status"] or None, "note": d["note"], "version": d["version"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Revisits, campaigns, the GM meeting, the assessment ledger
+
+
+def satisfaction_choices() -> list[tuple[str, str]]:
+    return [(str(k), f"{k} · {v}") for k, v in SATISFACTION.items()]
+
+
+class RevisitFilterForm(BootstrapMixin, forms.Form):
+    compact = True
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    agent = forms.ChoiceField(label=_("Agent"), required=False)
+
+    def __init__(self, *args, agents: list[tuple[str, str]] | None = None, **kwargs):
+        from kesu.followup.models import RevisitStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.value, s.label) for s in RevisitStatus] + [("all", _("All"))]
+        self.fields["agent"].choices = _blank(_("Everyone")) + (agents or [])
+        self._style()
+
+    def value(self, name: str, default: Any = None) -> Any:
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name) or default
+
+
+class RevisitForm(BootstrapMixin, forms.Form):
+    compact = True
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("done", pgettext_lazy("revisit", "Reached the customer")), ("unreachable", _("Unreachable"))],
+        initial="done",
+    )
+    result = forms.CharField(
+        label=_("What the customer said"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    satisfaction = forms.TypedChoiceField(label=_("Satisfaction"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, revisit_id: int | None = None, **kwargs):
+        self.revisit_id = revisit_id
+        kwargs.setdefault("auto_id", f"id_revisit{revisit_id or ''}_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["satisfaction"].choices = _blank(_("Not asked")) + satisfaction_choices()
+        self._style()
+
+
+def front_desk_choices() -> list[tuple[str, str]]:
+    from kesu.followup.services import FRONT_DESK
+
+    people = User.objects.filter(is_active=True, role__in=list(FRONT_DESK)).order_by("role", "username")
+    return [(u.username, f"{u} · {u.get_role_display()}") for u in people]
+
+
+class CampaignForm(BootstrapMixin, forms.Form):
+    """A batch revisit: closed complaints picked by the filters, shared among the chosen agents."""
+
+    compact = True
+    name = forms.CharField(label=_("Campaign name"), required=False, max_length=100)
+    agents = forms.MultipleChoiceField(
+        label=_("Agents who call"), required=False, widget=forms.SelectMultiple(attrs={"size": 5})
+    )
+    due_at = forms.DateTimeField(label=_("Calls due by"), required=False, widget=_datetime_widget())
+    note = forms.CharField(
+        label=_("Script / note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    closed_from = forms.DateField(
+        label=_("Closed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    closed_to = forms.DateField(
+        label=_("Closed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    type_code = forms.ChoiceField(label=_("Type"), required=False)
+    department = forms.ChoiceField(label=_("Responsible department"), required=False)
+    store = forms.CharField(label=_("Store / site"), required=False, max_length=200)
+    satisfaction_gte = forms.TypedChoiceField(
+        label=_("Satisfaction at least"), required=False, coerce=int, empty_value=None
+    )
+
+    FILTERS = ("closed_from", "closed_to", "type_code", "department", "store", "satisfaction_gte")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_campaign_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["agents"].choices = front_desk_choices()
+        self.fields["type_code"].choices = _blank(_("Any type")) + category_choices()
+        self.fields["department"].choices = _blank(_("Any department")) + department_choices()
+        self.fields["satisfaction_gte"].choices = _blank(_("Any score")) + satisfaction_choices()
+        self._style()
+
+    def clean_due_at(self):
+        value = self.cleaned_data.get("due_at")
+        if value is None:
+            raise forms.ValidationError(_("Say by when the calls are due."))
+        if value <= timezone.now():
+            raise forms.ValidationError(_("The deadline must be in the future."))
+        return value
+
+    def action_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "name": d["name"],
+            "agents": list(d["agents"]),
+            "due_at": d["due_at"],
+            "note": d["note"],
+            "filters": {k: d[k] for k in self.FILTERS if d.get(k) not in (None, "")},
+        }
+
+
+class AgendaDecisionForm(BootstrapMixin, forms.Form):
+    compact = True
+    decision = forms.CharField(
+        label=_("The meeting's decision"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    meeting_on = forms.DateField(
+        label=_("Meeting date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, item_id: int | None = None, **kwargs):
+        self.item_id = item_id
+        kwargs.setdefault("auto_id", f"id_agenda{item_id or ''}_%s")
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class LedgerFilterForm(BootstrapMixin, forms.Form):
+    compact = True
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    person = forms.ChoiceField(label=_("Person"), required=False)
+    month = forms.CharField(
+        label=_("Month"),
+        required=False,
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-03"}),
+    )
+
+    def __init__(self, *args, people: list[tuple[str, str]] | None = None, **kwargs):
+        from kesu.assessment.models import PenaltyStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = _blank(_("Any status")) + list(PenaltyStatus.choices)
+        self.fields["person"].choices = _blank(_("Everyone")) + (people or [])
+        self._style()
+
+    def clean_month(self):
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return None
+        try:
+            year, month = (int(p) for p in value.split("-"))
+            if not (2000 <= year <= 2100 and 1 <= month <= 12):
+                raise ValueError
+        except ValueError:
+            raise forms.ValidationError(_("Enter a month such as 2025-03.")) from None
+        return (year, month)
+
+    def value(self, name: str, default: Any = None) -> Any:
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name) or default
+
+
+class PenaltyDecisionForm(BootstrapMixin, forms.Form):
+    compact = True
+    decision = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("waive", _("Waive"))], widget=forms.HiddenInput)
+    amount = forms.CharField(
+        label=_("Amount (CNY)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, entry_id: int | None = None, amount=None, **kwargs):
+        self.entry_id = entry_id
+        kwargs.setdefault("auto_id", f"id_penalty{entry_id or ''}_%s")
+        super().__init__(*args, **kwargs)
+        if amount is not None:  # left empty, the entry keeps the amount its rule wrote
+            self.fields["amount"].widget.attrs["placeholder"] = f"{amount:.2f}"
+        self._style()
+
+
+# ---------------------------------------------------------------------------------------------
+# The customer's rating page (no login)
+
+
+class CustomerRatingForm(BootstrapMixin, forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with how your complaint was handled?"),
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose one of the five answers.")},
+    )
+    comment = forms.CharField(
+        label=_("Anything you would like to tell us (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_rating_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["score"].choices = [(str(k), str(v)) for k, v in SATISFACTION.items()]
+        self._style()

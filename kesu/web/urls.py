@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import followup_views, views, workbench_views
 from .auth import LoginView
 
 app_name = "web"
@@ -21,4 +21,25 @@ urlpatterns = [
         views.attachment_download,
         name="attachment_download",
     ),
+    path("complaints/<str:number>/tasks", views.task_add, name="task_add"),
+    path("complaints/<str:number>/tasks/<int:task_id>", views.task_update, name="task_update"),
+    path("complaints/<str:number>/rating-link", views.rating_link, name="rating_link"),
+    # The user's own things
+    path("notifications", workbench_views.notifications, name="notifications"),
+    path("notifications/badge", workbench_views.notification_badge, name="notification_badge"),
+    path("notifications/read", workbench_views.notifications_read, name="notifications_read"),
+    path("notifications/<int:notification_id>/open", workbench_views.notification_open, name="notification_open"),
+    path("ledger", workbench_views.ledger, name="ledger"),
+    path("ledger/me", workbench_views.ledger_me, name="ledger_me"),
+    path("ledger/entries/<int:entry_id>", workbench_views.ledger_decide, name="ledger_decide"),
+    path("ledger/<str:username>", workbench_views.ledger_person, name="ledger_person"),
+    # After the handling
+    path("revisits", followup_views.revisits, name="revisits"),
+    path("revisits/campaigns", followup_views.campaign_create, name="campaign_create"),
+    path("revisits/<int:revisit_id>", followup_views.revisit_record, name="revisit_record"),
+    path("gm-meeting", followup_views.gm_meeting, name="gm_meeting"),
+    path("gm-meeting/<int:item_id>/decision", followup_views.gm_decide, name="gm_decide"),
+    # The customer's rating link (no login)
+    path("rate/<str:token>", followup_views.rate, name="rate"),
+    path("rate/<str:token>/thanks", followup_views.rate_thanks, name="rate_thanks"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -23,10 +24,23 @@ from kesu.complaints.access import access_complaint, complaints_visible_to
 from kesu.complaints.attachments import do_add_attachment
 from kesu.complaints.models import Category
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_timeline
-from kesu.complaints.states import HANDLING
+from kesu.complaints.states import HANDLING, Status
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
+from kesu.followup import services as followup
+from kesu.routing import tasks_actions
+from kesu.rules.models import Rule
+from kesu.sla.calendar_store import missing_years
+from kesu.sla.clocks import deadlines_of
 
-from .display import PRIORITY_ORDER, STATUS_ORDER, event_details
+from .display import (
+    PRIORITY_ORDER,
+    STATUS_ORDER,
+    clock_rows,
+    due_tone,
+    event_details,
+    rule_result,
+    suggestion_rows,
+)
 from .forms import (
     ACTION_FORMS,
     DEFAULT_SORT,
@@ -35,9 +49,12 @@ from .forms import (
     AttachmentForm,
     ComplaintForm,
     InboxFilterForm,
+    TaskForm,
+    TaskUpdateForm,
 )
 
 PAGE_SIZE = 25
+CONTACT_BLOCK = re.compile(r"contact-[a-z0-9-]{1,40}")
 
 
 def _complaint_or_404(user, number: str):
@@ -111,7 +128,10 @@ def inbox(request):
         "nav": "inbox",
         "now": timezone.now(),
     }
-    response = render(request, "web/_inbox_results.html" if _partial(request) else "web/inbox.html", context)
+    partial = _partial(request)
+    if not partial and user.role == "admin":
+        context["missing_years"] = missing_years(timezone.localdate())
+    response = render(request, "web/_inbox_results.html" if partial else "web/inbox.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -189,16 +209,88 @@ def _action_forms(complaint, user, *, failed: Any = None) -> list[dict[str, Any]
     return result
 
 
-def _timeline(complaint) -> list:
+def _timeline(complaint, type_names: dict[str, str], user) -> list:
     events = list(complaint_timeline(complaint))
-    type_names = dict(Category.objects.values_list("code", "name")) if events else {}
+    # The intake event names the earlier complaints it repeats: only those the user may see.
+    repeats = {n for e in events for n in (e.data or {}).get("repeat_of") or [] if isinstance(n, str)}
+    if repeats:
+        visible = set(complaints_visible_to(user).filter(number__in=repeats).values_list("number", flat=True))
+        for event in events:
+            if (event.data or {}).get("repeat_of"):
+                event.data = {**event.data, "repeat_of": [n for n in event.data["repeat_of"] if n in visible]}
     for event in events:
         event.details = event_details(event.action, event.data, type_names=type_names)
     return events
 
 
-def _complaint_context(request, complaint, *, failed=None, action_error=None, upload_form=None, revealed=None):
-    allowed = _action_forms(complaint, request.user, failed=failed)
+def _rule_hits(complaint) -> list[dict[str, Any]]:
+    hits = [h for h in complaint.rule_hits or [] if isinstance(h, dict)]
+    names = {}
+    if hits and complaint.ruleset_id:
+        names = dict(
+            Rule.objects.filter(ruleset_id=complaint.ruleset_id, code__in=[h.get("rule") for h in hits]).values_list(
+                "code", "name"
+            )
+        )
+    return [
+        {
+            "code": h.get("rule", ""),
+            "name": names.get(h.get("rule"), h.get("rule", "")),
+            "result": rule_result(h.get("result")),
+            "reason": h.get("reason", ""),
+        }
+        for h in hits
+    ]
+
+
+def _task_rows(complaint, user, now, *, failed: TaskUpdateForm | None = None) -> list[dict[str, Any]]:
+    may_cancel = tasks_actions.may_cancel_task(complaint, user)
+    rows = []
+    for task in tasks_actions.tasks_of(complaint):
+        form = None
+        if failed is not None and failed.task.pk == task.pk:
+            form = failed
+        elif not complaint.is_read_only and task.status != "cancelled" and tasks_actions.may_update_task(task, user):
+            form = TaskUpdateForm(task=task, may_cancel=may_cancel)
+        rows.append(
+            {
+                "task": task,
+                "form": form,
+                "open": form is not None and form is failed,
+                "tone": due_tone(task.due_at, now, started=task.created_at) if task.is_open else "",
+            }
+        )
+    return rows
+
+
+def _rating_url(complaint) -> str:
+    """The signed link the customer rates the handling with (no login), as the API gives it."""
+    if complaint.status != Status.RESOLVED:
+        raise DomainError("invalid_transition", _("Satisfaction is asked once the complaint is resolved."))
+    if complaint.satisfaction is not None:
+        raise DomainError("conflict", _("The customer's satisfaction is already recorded."))
+    return f"{settings.KESU_BASE_URL.rstrip('/')}/rate/{followup.rating_token(complaint)}"
+
+
+def _complaint_context(
+    request,
+    complaint,
+    *,
+    failed=None,
+    action_error=None,
+    upload_form=None,
+    revealed=None,
+    task_form=None,
+    failed_task=None,
+    rating_link=None,
+):
+    user = request.user
+    now = timezone.now()
+    allowed = _action_forms(complaint, user, failed=failed)
+    type_names = dict(Category.objects.values_list("code", "name"))
+    suggestion = complaint.suggestion or {}
+    if task_form is None and tasks_actions.may_add_tasks(complaint, user):
+        task_form = TaskForm()
     return {
         "complaint": complaint,
         "customer": complaint.customer,
@@ -208,11 +300,25 @@ def _complaint_context(request, complaint, *, failed=None, action_error=None, up
         "failed_shown": failed is not None and any(a["form"] is failed for a in allowed),
         "collaborators": list(complaint.collaborators.all()),
         "attachments": list(complaint.attachments.select_related("uploaded_by")),
-        "events": _timeline(complaint),
-        "deadlines": list(complaint.deadlines.select_related("definition").filter(cancelled_at__isnull=True)),
+        "events": _timeline(complaint, type_names, user),
+        "clocks": clock_rows(deadlines_of(complaint), now),
+        "rule_hits": _rule_hits(complaint),
+        "suggestion_rows": suggestion_rows(complaint, type_names),
+        "risks": [r for r in suggestion.get("risks") or [] if isinstance(r, dict)],
+        "linked": list(
+            complaints_visible_to(user)
+            .filter(linked=complaint)
+            .select_related("category")
+            .order_by("-received_at", "-id")
+        ),
+        "tasks": _task_rows(complaint, user, now, failed=failed_task),
+        "task_form": task_form,
+        "watchers": list(complaint.watchers.select_related("user").order_by("created_at", "id")),
+        "rating_link": rating_link,
+        "offer_rating_link": complaint.status == Status.RESOLVED and complaint.satisfaction is None,
         "upload_form": upload_form or AttachmentForm(),
-        "may_upload": request.user.role in HANDLING and not complaint.is_read_only,
-        "now": timezone.now(),
+        "may_upload": user.role in HANDLING and not complaint.is_read_only,
+        "now": now,
     }
 
 
@@ -290,14 +396,23 @@ def _show_errors(form, exc: DomainError) -> None:
 @require_POST
 def reveal_contact(request, number: str):
     complaint = _complaint_or_404(request.user, number)
+    # Which block asked (a list shows one per customer) and whether it is the one-line kind.
+    block = request.POST.get("block", "")
+    shown = {
+        "complaint": complaint,
+        "contact_id": block if CONTACT_BLOCK.fullmatch(block) else "",
+        "compact": request.POST.get("compact") == "1",
+    }
     try:
         customer = actions.do_reveal_contact(complaint, actor=request.user, now=timezone.now())
     except DomainError as exc:
         if request.htmx:
-            return render(request, "web/_contact.html", {"customer": complaint.customer, "error": exc}, status=403)
+            return render(
+                request, "web/_contact.html", {**shown, "customer": complaint.customer, "error": exc}, status=403
+            )
         return _error_page(request, exc)
     if request.htmx:
-        return render(request, "web/_contact.html", {"customer": customer, "revealed": True, "complaint": complaint})
+        return render(request, "web/_contact.html", {**shown, "customer": customer, "revealed": True})
     return _render_complaint(request, complaint, revealed=True)
 
 
@@ -347,3 +462,73 @@ def attachment_download(request, number: str, attachment_id: int):
     if attachment is None:
         raise Http404(_("Attachment not found."))
     return attachment_response(attachment)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks on a complaint, and the customer's rating link
+
+
+def _task_done(request, number: str, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if request.htmx:
+        return _render_complaint(request, _complaint_or_404(request.user, number))
+    return redirect(reverse("web:complaint", kwargs={"number": number}) + "#tasks")
+
+
+@login_required
+@require_POST
+def task_add(request, number: str):
+    complaint = _complaint_or_404(request.user, number)
+    form = TaskForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            task = tasks_actions.do_create_task(
+                complaint, actor=request.user, now=timezone.now(), **form.action_kwargs()
+            )
+        except DomainError as exc:
+            status = exc.http_status
+            _show_errors(form, exc)
+        else:
+            return _task_done(request, number, _("Task “%(title)s” added.") % {"title": task.title})
+    return _render_complaint(request, _complaint_or_404(request.user, number), status=status, task_form=form)
+
+
+@login_required
+@require_POST
+def task_update(request, number: str, task_id: int):
+    complaint = _complaint_or_404(request.user, number)
+    task = tasks_actions.tasks_of(complaint).filter(pk=task_id).first()
+    if task is None:
+        raise Http404(_("Task not found."))
+    may_cancel = tasks_actions.may_cancel_task(complaint, request.user)
+    form = TaskUpdateForm(request.POST, task=task, may_cancel=may_cancel)
+    status = 400
+    if form.is_valid():
+        try:
+            task = tasks_actions.do_update_task(
+                complaint, task.pk, actor=request.user, now=timezone.now(), **form.action_kwargs()
+            )
+        except DomainError as exc:
+            status = exc.http_status
+            _show_errors(form, exc)
+        else:
+            return _task_done(request, number, _("Task “%(title)s” updated.") % {"title": task.title})
+    return _render_complaint(request, _complaint_or_404(request.user, number), status=status, failed_task=form)
+
+
+@login_required
+@require_POST
+def rating_link(request, number: str):
+    complaint = _complaint_or_404(request.user, number)
+    try:
+        url = _rating_url(complaint)
+    except DomainError as exc:
+        if request.htmx:
+            return render(
+                request, "web/_rating_link.html", {"complaint": complaint, "error": exc}, status=exc.http_status
+            )
+        return _error_page(request, exc)
+    if request.htmx:
+        return render(request, "web/_rating_link.html", {"complaint": complaint, "rating_link": url})
+    return _render_complaint(request, complaint, rating_link=url)

@@ -13,12 +13,36 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+def _keep_serialized_contents() -> list:
+    """Playwright's sync API runs the tests in another context, where Django hands out new connection
+    objects without the snapshot `django_db_serialized_rollback` restores after each browser test's
+    flush. Put the snapshot on the connection classes so every connection object finds it."""
+    from django.db import connections
+
+    kept = []
+    for connection in connections.all(initialized_only=True):
+        contents = connection.__dict__.get("_test_serialized_contents")
+        if contents is not None and "_test_serialized_contents" not in type(connection).__dict__:
+            type(connection)._test_serialized_contents = contents
+            kept.append(type(connection))
+    return kept
+
+
 @pytest.fixture(scope="module")
-def browser():
+def browser(django_db_setup):
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not installed at {CHROMIUM} (make browser)")
     from playwright.sync_api import sync_playwright
 
+    kept = _keep_serialized_contents()
+    try:
+        yield from _launch(sync_playwright)
+    finally:
+        for cls in kept:
+            del cls._test_serialized_contents
+
+
+def _launch(sync_playwright):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,

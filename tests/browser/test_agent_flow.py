@@ -1,5 +1,6 @@
 """An intake agent takes a phone call end to end in a real browser, and the pages are photographed."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from kesu.complaints import actions
 from kesu.complaints.models import Complaint
+from kesu.rules import playbooks
 from tests.factories import make_complaint
 
 pytestmark = pytest.mark.browser
@@ -15,7 +17,9 @@ CALLER_PHONE = "13912345678"
 
 
 def _demo_inbox(users):
-    """A handful of complaints in different states, so the inbox looks like a working day."""
+    """A handful of complaints in different states, so the inbox looks like a working day (with the
+    service playbook's deadlines: one overdue, some due within the hour, some with time)."""
+    playbooks.load("service")
     agent, supervisor = users["agent"], users["supervisor"]
     now = timezone.now()
     earlier = make_complaint(
@@ -25,7 +29,9 @@ def _demo_inbox(users):
         product="滚筒洗衣机",
     )
     actions.do_acknowledge(earlier, actor=agent, now=now)
-    actions.do_triage(earlier, actor=agent, now=now, severity="B", priority="important", level=1)
+    actions.do_triage(
+        earlier, actor=agent, now=now, severity="B", priority="important", level=1, reason="客户第二次来电"
+    )
     actions.do_assign(earlier, actor=agent, now=now, department="PROD")
     urgent = make_complaint(
         agent,
@@ -36,7 +42,7 @@ def _demo_inbox(users):
         flags=["line_stop", "batch"],
     )
     actions.do_acknowledge(urgent, actor=supervisor, now=now)
-    actions.do_triage(urgent, actor=supervisor, now=now, severity="A", priority="urgent", level=3)
+    actions.do_triage(urgent, actor=supervisor, now=now, severity="A", priority="urgent", level=3, reason="主机厂停线")
     make_complaint(
         agent,
         customer=actions.CustomerInput(name="赵敏", phone="13600002222"),
@@ -49,6 +55,7 @@ def _demo_inbox(users):
         title="门店店员态度恶劣",
         type_code="service",
         store="南京路店",
+        received_at=now - dt.timedelta(hours=3),
     )
     return earlier
 

@@ -161,3 +161,66 @@ def dlrow(label, value, wide: bool = False):
     return format_html(
         "<dt>{}</dt><dd{}>{}</dd>", label, format_html(' class="{}"', "text-prewrap") if wide else "", shown
     )
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    """The signed-in user's unread notifications: one COUNT per request, however often it is asked."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return 0
+    cached = getattr(request, "_kesu_unread", None)
+    if cached is None:
+        from kesu.notifications.services import unread_count
+
+        cached = request._kesu_unread = unread_count(user)
+    return cached
+
+
+@register.simple_tag
+def due_cell(complaint, now):
+    """The inbox's due column: the nearest deadline, coloured like the SLA panel, with the time left."""
+    due = complaint.next_due_at
+    if due is None:
+        return format_html('<span class="text-body-tertiary">{}</span>', "—")
+    tone = display.due_tone(due, now, started=display.nearest_started(complaint))
+    icon = {"overdue": "bi-exclamation-circle-fill", "soon": "bi-hourglass-split"}.get(tone, "bi-clock")
+    return format_html(
+        '<span class="due due-{}" title="{}"><i class="bi {} me-1" aria-hidden="true"></i>{}'
+        '<span class="d-block small due-words">{}</span></span>',
+        tone,
+        display.due_words(due, now),
+        icon,
+        display.format_datetime(due),
+        display.due_words(due, now),
+    )
+
+
+@register.filter
+def rule_result(value) -> str:
+    return display.rule_result(value)
+
+
+@register.filter
+def due_tone(value, now) -> str:
+    return display.due_tone(value, now) if value else ""
+
+
+@register.filter
+def due_words(value, now) -> str:
+    return display.due_words(value, now) if value else ""
+
+
+@register.filter
+def may_see_gm_meeting(user) -> bool:
+    from ..followup_views import GM_MEETING_VIEWERS
+
+    return getattr(user, "role", None) in GM_MEETING_VIEWERS
+
+
+@register.filter
+def decides_penalties(user) -> bool:
+    from kesu.assessment.actions import DECIDERS
+
+    return getattr(user, "role", None) in DECIDERS

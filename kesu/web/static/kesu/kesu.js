@@ -22,3 +22,25 @@
     if (event.target && event.target.id === "id_customer_name") delete event.target.dataset.autofilled;
   });
 })();
+
+// Copy buttons: <button data-copy="#input-id"> copies that field's value (the customer rating link).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-copy]") : null;
+  if (!button) return;
+  var field = document.querySelector(button.getAttribute("data-copy"));
+  if (!field) return;
+  field.select();
+  var done = function () {
+    var copy = button.querySelector("[data-copy-label]");
+    var copied = button.querySelector("[data-copied-label]");
+    if (copy && copied) {
+      copy.classList.add("d-none");
+      copied.classList.remove("d-none");
+    }
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, function () {});
+  } else if (document.execCommand && document.execCommand("copy")) {
+    done();
+  }
+});
