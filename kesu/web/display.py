@@ -246,6 +246,32 @@ def _duration(seconds: Any) -> str:
     return _("%(h)s h %(m)s min") % {"h": hours, "m": rest // 60}
 
 
+# What each risk the text analyser finds means, in the reader's language (its own reasons are English notes).
+RISK_LABELS = {
+    "regulator": pgettext_lazy("risk", "mentions a regulator or complaint hotline (12315)"),
+    "media": pgettext_lazy("risk", "threatens to go to the media or public"),
+    "legal": pgettext_lazy("risk", "mentions lawyers, courts or the police"),
+    "injury": pgettext_lazy("risk", "someone was hurt or needed medical care"),
+    "food_safety": pgettext_lazy("risk", "food made someone ill"),
+    "foreign_body": pgettext_lazy("risk", "foreign body in food"),
+    "spoiled": pgettext_lazy("risk", "spoiled or expired food"),
+    "fire": pgettext_lazy("risk", "fire, smoke, burning or explosion"),
+    "electric_shock": pgettext_lazy("risk", "electric leakage or shock"),
+    "breakage": pgettext_lazy("risk", "product broke while in use"),
+    "failure_in_use": pgettext_lazy("risk", "product failed dangerously while in use"),
+    "line_stop": pgettext_lazy("risk", "customer's production line stopped"),
+    "batch": pgettext_lazy("risk", "batch problem, many units or stores affected"),
+    "repeat": pgettext_lazy("risk", "complained before about the same thing"),
+    "churn": pgettext_lazy("risk", "may stop buying or end the cooperation"),
+    "emotional": pgettext_lazy("risk", "strong emotion"),
+}
+
+
+def risk_label(code: str, fallback: str = "") -> str:
+    label = RISK_LABELS.get(code)
+    return str(label) if label else fallback or code
+
+
 def _suggestion(value: dict[str, Any], names: dict[str, str]) -> str:
     parts = []
     if value.get("type_code"):
@@ -256,8 +282,8 @@ def _suggestion(value: dict[str, Any], names: dict[str, str]) -> str:
     for flag in value.get("flags") or []:
         parts.append(choice_label(flag, "flag"))
     for risk in value.get("risks") or []:
-        if isinstance(risk, dict) and risk.get("reason"):
-            parts.append(str(risk["reason"]))
+        if isinstance(risk, dict) and risk.get("risk"):
+            parts.append(f"{risk_label(risk['risk'], risk.get('reason', ''))}({risk.get('term', '')})")
     return "; ".join(parts)
 
 

@@ -38,6 +38,7 @@ from .display import (
     clock_rows,
     due_tone,
     event_details,
+    risk_label,
     rule_result,
     suggestion_rows,
 )
@@ -304,7 +305,11 @@ def _complaint_context(
         "clocks": clock_rows(deadlines_of(complaint), now),
         "rule_hits": _rule_hits(complaint),
         "suggestion_rows": suggestion_rows(complaint, type_names),
-        "risks": [r for r in suggestion.get("risks") or [] if isinstance(r, dict)],
+        "risks": [
+            {**r, "label": risk_label(r.get("risk", ""), r.get("reason", ""))}
+            for r in suggestion.get("risks") or []
+            if isinstance(r, dict)
+        ],
         "linked": list(
             complaints_visible_to(user)
             .filter(linked=complaint)
