@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kesu.complaints import actions
 from kesu.complaints.models import Complaint, Event
@@ -64,6 +64,7 @@ def _deadline(id, *, start, due, met=None, breached=None, cancelled=None, paused
     )
 
 
+@translation.override("en")
 def test_clock_states_and_colours():
     now = timezone.now()
     h = dt.timedelta(hours=1)

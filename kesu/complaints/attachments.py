@@ -67,6 +67,16 @@ OFFICE_BY_SUFFIX = {
 }
 
 
+def check_upload_size(size: int | None) -> None:
+    """Refuse a file over the limit before its bytes are read (413)."""
+    if size and size > settings.KESU_MAX_UPLOAD_BYTES:
+        raise DomainError(
+            "too_large",
+            _("The file is larger than %(mb)s MB.") % {"mb": settings.KESU_MAX_UPLOAD_BYTES // (1024 * 1024)},
+            field="file",
+        )
+
+
 def do_add_attachment(
     complaint: Complaint,
     *,
@@ -84,12 +94,7 @@ def do_add_attachment(
         raise DomainError("read_only", _("Archived complaints are read-only."))
     if not content:
         raise ValidationFailed(_("The file is empty."), field="file")
-    if len(content) > settings.KESU_MAX_UPLOAD_BYTES:
-        raise DomainError(
-            "too_large",
-            _("The file is larger than %(mb)s MB.") % {"mb": settings.KESU_MAX_UPLOAD_BYTES // (1024 * 1024)},
-            field="file",
-        )
+    check_upload_size(len(content))
     kind = sniff_content_type(content[:512])
     if kind is None:
         raise DomainError(

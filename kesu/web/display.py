@@ -248,7 +248,7 @@ def _duration(seconds: Any) -> str:
 
 # What each risk the text analyser finds means, in the reader's language (its own reasons are English notes).
 RISK_LABELS = {
-    "regulator": pgettext_lazy("risk", "mentions a regulator or complaint hotline (12315)"),
+    "regulator": pgettext_lazy("risk", "mentions a regulator or the 12315 complaint hotline"),
     "media": pgettext_lazy("risk", "threatens to go to the media or public"),
     "legal": pgettext_lazy("risk", "mentions lawyers, courts or the police"),
     "injury": pgettext_lazy("risk", "someone was hurt or needed medical care"),
@@ -283,7 +283,7 @@ def _suggestion(value: dict[str, Any], names: dict[str, str]) -> str:
         parts.append(choice_label(flag, "flag"))
     for risk in value.get("risks") or []:
         if isinstance(risk, dict) and risk.get("risk"):
-            parts.append(f"{risk_label(risk['risk'], risk.get('reason', ''))}({risk.get('term', '')})")
+            parts.append(f"{risk_label(risk['risk'], risk.get('reason', ''))} “{risk.get('term', '')}”")
     return "; ".join(parts)
 
 

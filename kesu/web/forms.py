@@ -622,7 +622,7 @@ class CampaignForm(BootstrapMixin, forms.Form):
     department = forms.ChoiceField(label=_("Responsible department"), required=False)
     store = forms.CharField(label=_("Store / site"), required=False, max_length=200)
     satisfaction_gte = forms.TypedChoiceField(
-        label=_("Satisfaction at least"), required=False, coerce=int, empty_value=None
+        label=_("Satisfaction score this or worse (1 best, 5 worst)"), required=False, coerce=int, empty_value=None
     )
 
     FILTERS = ("closed_from", "closed_to", "type_code", "department", "store", "satisfaction_gte")

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kesu.api.routers.complaints import attachment_response
 from kesu.complaints import actions
 from kesu.complaints.access import access_complaint, complaints_visible_to
-from kesu.complaints.attachments import do_add_attachment
+from kesu.complaints.attachments import check_upload_size, do_add_attachment
 from kesu.complaints.models import Category
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_timeline
 from kesu.complaints.states import HANDLING, Status
@@ -432,12 +432,7 @@ def attachment_upload(request, number: str):
         try:
             if upload is None:
                 raise ValidationFailed(_("Choose a file to upload."), field="file")
-            if upload.size > settings.KESU_MAX_UPLOAD_BYTES:
-                raise DomainError(
-                    "too_large",
-                    _("The file is larger than %(mb)s MB.") % {"mb": settings.KESU_MAX_UPLOAD_BYTES // (1024 * 1024)},
-                    field="file",
-                )
+            check_upload_size(upload.size)
             attachment = do_add_attachment(
                 complaint,
                 actor=request.user,

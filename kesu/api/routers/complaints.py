@@ -11,7 +11,7 @@ from pydantic import Field
 
 from kesu.complaints import actions
 from kesu.complaints.access import access_complaint
-from kesu.complaints.attachments import do_add_attachment
+from kesu.complaints.attachments import check_upload_size, do_add_attachment
 from kesu.complaints.models import Attachment
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_page, complaint_timeline
 from kesu.core.errors import DomainError, NotFound
@@ -238,14 +238,7 @@ def add_attachment(
             )
         if timezone.is_naive(when):
             when = timezone.make_aware(when)
-    from django.conf import settings
-
-    if file.size and file.size > settings.KESU_MAX_UPLOAD_BYTES:
-        raise DomainError(
-            "too_large",
-            _("The file is larger than %(mb)s MB.") % {"mb": settings.KESU_MAX_UPLOAD_BYTES // (1024 * 1024)},
-            field="file",
-        )
+    check_upload_size(file.size)
     attachment = do_add_attachment(
         complaint,
         actor=request.user,
