@@ -523,6 +523,14 @@ def rule_result(result: Any) -> str:
     return "; ".join(parts)
 
 
+def type_reason(reason: str, type_name: str) -> str:
+    """The analyser notes "about <type>: <words>" in English; show the words under the type's own name."""
+    words = reason.split(": ", 1)[1] if ": " in reason else reason
+    if not words:
+        return ""
+    return _("words about %(type)s: %(words)s") % {"type": type_name, "words": words} if type_name else words
+
+
 def suggestion_rows(complaint, type_names: dict[str, str]) -> list[dict[str, Any]]:
     """Current value and suggested value, side by side, for type, severity, priority and level."""
     s = complaint.suggestion or {}
@@ -558,7 +566,9 @@ def suggestion_rows(complaint, type_names: dict[str, str]) -> list[dict[str, Any
                 "current": shown(current[key]),
                 "suggested": shown(suggested),
                 "same": str(current[key] or "") == str(suggested),
-                "reason": s.get("type_reason") if key == "type_code" else (s.get("reasons") or {}).get(key, ""),
+                "reason": type_reason(s.get("type_reason", ""), type_names.get(suggested, ""))
+                if key == "type_code"
+                else (s.get("reasons") or {}).get(key, ""),
             }
         )
     return rows
