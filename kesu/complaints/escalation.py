@@ -26,7 +26,8 @@ def escalate_for_breach(reasons_by_complaint: dict[int, list[str]], *, now: dt.d
     # FOR NO KEY UPDATE: another sweeper writing timeline rows for these complaints (which takes FOR KEY
     # SHARE through the foreign key) is not blocked by it, so two sweepers cannot deadlock on a complaint.
     complaints = list(
-        Complaint.objects.select_for_update(no_key=True)
+        Complaint.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("owner", "category", "customer")
         .filter(id__in=sorted(reasons_by_complaint), status__in=list(WORKING_STATES))
         .order_by("id")
     )
@@ -64,15 +65,36 @@ def escalate_for_breach(reasons_by_complaint: dict[int, list[str]], *, now: dt.d
             for c in raised:
                 on_events(c, ["classified"], now=now)
         # Like any escalation (R-ESC-2): the new tier is told, and a complaint that became major is reported.
-        from .actions import _after_classification
+        # Batched: the playbook's tiers and major rule are read once, the notifications stored at once.
+        from kesu.notifications.services import send
+        from kesu.routing import services as routing
 
+        from .events import record_event
+
+        people = routing.TierPeople()
+        rule = routing.major_rule()
+        notes = []
         for c, event in zip(raised, events, strict=True):
-            _after_classification(
+            notes += routing.tier_notifications(
                 c,
                 old_level=event["data"]["level"][0],
-                actor=None,
                 now=now,
-                trigger="sla_breach",
                 reason=event["data"]["reason"],
+                trigger="sla_breach",
+                people=people,
             )
+        send(notes)
+        for c in raised:
+            if rule and c.major_round != c.round and routing.is_major(c, rule=rule):
+                major = routing.respond_to_major(c, actor=None, now=now, rule=rule)
+                if major:
+                    record_event(
+                        c,
+                        actor=None,
+                        now=now,
+                        action="major_reported",
+                        from_status=c.status,
+                        to_status=c.status,
+                        data=major,
+                    )
     return len(raised)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import Role
-from kesu.notifications.services import notify
+from kesu.notifications.services import build, notify, send
 from kesu.rules.engine import Facts, matches
 from kesu.rules.playbooks import active_playbook
 from kesu.sla.calendar_store import default_calendar
@@ -189,13 +189,13 @@ def open_required_tasks(complaint) -> list[Task]:
     )
 
 
-def _major_rule() -> dict[str, Any]:
+def major_rule() -> dict[str, Any]:
     playbook = active_playbook()
     return playbook.setting("major", {}) if playbook else {}
 
 
-def is_major(complaint) -> bool:
-    rule = _major_rule()
+def is_major(complaint, *, rule: dict | None = None) -> bool:
+    rule = major_rule() if rule is None else rule
     if not rule:
         return False
     facts = Facts(
@@ -210,14 +210,18 @@ def is_major(complaint) -> bool:
     return matches(rule.get("when", {}), facts)[0]
 
 
-def respond_to_major(complaint, *, actor, now: dt.datetime) -> dict[str, Any] | None:
+def respond_to_major(complaint, *, actor, now: dt.datetime, rule: dict | None = None) -> dict[str, Any] | None:
     """A major complaint (A-class, urgent or level 3, by playbook): leadership informed at once (五清楚一报告)
-    and the on-site team formed as tasks. Once per complaint and round."""
-    rule = _major_rule()
-    if not rule or not is_major(complaint):
+    and the on-site team formed as tasks. Once per complaint and round (`Complaint.major_round`)."""
+    if complaint.major_round == complaint.round:
         return None
-    if Task.objects.filter(complaint=complaint, kind=TaskKind.ONSITE, round=complaint.round).exists():
+    rule = major_rule() if rule is None else rule
+    if not rule or not is_major(complaint, rule=rule):
         return None
+    from kesu.complaints.models import Complaint
+
+    complaint.major_round = complaint.round
+    Complaint.objects.filter(pk=complaint.pk).update(major_round=complaint.round)
     leaders = list(
         User.objects.filter(is_active=True)
         .filter(Q(departments__code__in=rule.get("notify_departments", [])) | Q(role__in=rule.get("notify_roles", [])))
@@ -282,33 +286,60 @@ def respond_to_major(complaint, *, actor, now: dt.datetime) -> dict[str, Any] | 
     return {"notified": sorted(u.username for u in leaders), "onsite_team": [t.role_label for t in team]}
 
 
-def tier_people(level: int) -> list[User]:
-    """Whom the playbook tells when a complaint reaches `level` (its handling tier, R-ESC-1)."""
-    playbook = active_playbook()
-    tiers = playbook.setting("tiers", {}) if playbook else {}
-    tier = tiers.get(str(level)) or tiers.get(level) or {}
-    if not tier:
-        return []
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(role__in=tier.get("notify_roles", [])) | Q(departments__code__in=tier.get("notify_departments", [])))
-        .distinct()
-    )
+class TierPeople:
+    """Whom the playbook tells when a complaint reaches a level (its handling tier, R-ESC-1): for each of the
+    tier's roles, its holders in the complaint's department (all its holders when there are none), and the
+    members of the tier's departments. Read once and cached, so a sweep escalating thousands of
+    complaints asks the database once per level and department."""
+
+    def __init__(self) -> None:
+        playbook = active_playbook()
+        self.tiers = playbook.setting("tiers", {}) if playbook else {}
+        self._cache: dict[tuple[int, int | None], list[User]] = {}
+
+    def __call__(self, level: int, department_id: int | None = None) -> list[User]:
+        key = (level, department_id)
+        if key not in self._cache:
+            tier = self.tiers.get(str(level)) or self.tiers.get(level) or {}
+            people: list[User] = []
+            for role in tier.get("notify_roles", []):
+                holders = User.objects.filter(is_active=True, role=role)
+                nearby = list(holders.filter(departments=department_id).distinct()) if department_id else []
+                people += nearby or list(holders)
+            if tier.get("notify_departments"):
+                people += list(
+                    User.objects.filter(is_active=True, departments__code__in=tier["notify_departments"]).distinct()
+                )
+            self._cache[key] = list({p.pk: p for p in people}.values())
+        return self._cache[key]
 
 
-def notify_tier(complaint, *, old_level: int | None, now: dt.datetime, reason: str, trigger: str) -> None:
-    """A complaint moved up a tier: the new tier's people (and the owner) are told, once per level and round."""
+def tier_people(level: int, department_id: int | None = None) -> list[User]:
+    return TierPeople()(level, department_id)
+
+
+def tier_notifications(
+    complaint, *, old_level: int | None, now: dt.datetime, reason: str, trigger: str, people: TierPeople
+) -> list:
+    """The unsent notifications for a complaint that moved up a tier (once per level and round)."""
     level = complaint.level or 1
     if old_level is not None and level <= old_level:
-        return
-    notify(
-        [*tier_people(level), complaint.owner],
+        return []
+    return build(
+        [*people(level, complaint.department_id), complaint.owner],
         kind="escalation",
         complaint=complaint,
         key=f"tier:{complaint.pk}:{complaint.round}:{level}",
         now=now,
         title=_("%(number)s is now a level-%(level)s complaint") % {"number": complaint.number, "level": level},
         body=f"{reason} ({trigger})",
+    )
+
+
+def notify_tier(complaint, *, old_level: int | None, now: dt.datetime, reason: str, trigger: str) -> None:
+    """A complaint moved up a tier: the new tier's people (and the owner) are told, once per level and round."""
+    send(
+        tier_notifications(complaint, old_level=old_level, now=now, reason=reason, trigger=trigger, people=TierPeople())
     )
 
 

@@ -91,7 +91,11 @@ class Complaint(models.Model):
     justified = models.BooleanField(_("justified"), null=True, blank=True)
     rule_hits = models.JSONField(_("rule hits"), default=list, blank=True)
     ruleset = models.ForeignKey(
-        "rules.RuleSet", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "rules.RuleSet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("classified by rule set"),
     )
     # What the rules and the text analyser suggested at intake: {"type_code", "severity", "priority", "level",
@@ -100,6 +104,8 @@ class Complaint(models.Model):
     suggestion = models.JSONField(_("suggestion"), default=dict, blank=True)
     repeat_count = models.PositiveIntegerField(_("repeat count"), default=0)
     linked = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("linked complaints"))
+    # The handling round in which leadership was told this is a major complaint (五清楚一报告): once a round.
+    major_round = models.PositiveSmallIntegerField(_("reported as major in round"), null=True, blank=True)
     # The nearest running, unpaused deadline: what the inbox sorts on and `overdue` compares with now.
     next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
 
