@@ -288,7 +288,7 @@ def _complaint_context(
     user = request.user
     now = timezone.now()
     allowed = _action_forms(complaint, user, failed=failed)
-    type_names = dict(Category.objects.values_list("code", "name"))
+    type_names = {c.code: c.display_name for c in Category.objects.only("code", "name", "name_en")}
     suggestion = complaint.suggestion or {}
     if task_form is None and tasks_actions.may_add_tasks(complaint, user):
         task_form = TaskForm()

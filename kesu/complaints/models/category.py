@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +37,8 @@ class Category(models.Model):
 
     def label(self, language: str) -> str:
         return self.name_en if language.startswith("en") and self.name_en else self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the language of the page being rendered."""
+        return self.label(get_language() or "")
