@@ -286,6 +286,18 @@ def test_retail_contact_clock_is_met_by_acknowledging_and_restarts_on_reopen(adm
     assert (contact.round, contact.started_at) == (2, T0 + hours(5))
 
 
+def test_a_plain_reopen_starts_the_handling_clock_of_the_new_round(admin, playbook):
+    playbook("service")
+    f = Flow(create(admin), admin)
+    f.do("acknowledge", T0 + hours(1))
+    f.do("reject", T0 + hours(2), reason="非本公司产品", reply="已向客户说明")
+    assert f.running() == {}
+    f.do("reopen", T0 + hours(3), reason="客户补充了购买凭证")
+    running = f.running()
+    assert {"customer_contact", "resolution", "handling"} <= set(running)
+    assert running["handling"].round == 2 and running["handling"].started_at == T0 + hours(3)
+
+
 # -- pause and resume ------------------------------------------------------------------------------
 
 FRI_16 = dt.datetime(2026, 10, 16, 16, 0, tzinfo=SH)

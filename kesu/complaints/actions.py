@@ -1179,7 +1179,17 @@ def do_reopen(
             c.justified = None
             fields.append("justified")
         followup.cancel_pending_revisits(c)
-        return _save(c, actor=actor, now=now, action="reopen", from_status=before, fields=fields, data=data)
+        # A new round: its clocks start again as for a new complaint, handling included.
+        return _save(
+            c,
+            actor=actor,
+            now=now,
+            action="reopen",
+            from_status=before,
+            fields=fields,
+            data=data,
+            clock_events=("reopen", "classified"),
+        )
 
 
 def do_escalate(
