@@ -157,6 +157,29 @@ def test_reloading_after_a_rule_edit_keeps_running_clocks_working(users, playboo
     assert contact.met_at is not None
 
 
+def test_a_clock_changed_in_the_file_keeps_running_clocks_attached(users, playbook, tmp_path, monkeypatch):
+    playbook("service")
+    c = make_complaint(users["agent"], title="维修师傅迟到", description="")
+    first = c.deadlines.get(clock="first_response")
+    text = (playbooks.PLAYBOOK_DIR / "service.yaml").read_text("utf-8")
+    changed = text.replace("stop_on: [acknowledge], minutes: 15,", "stop_on: [acknowledge], minutes: 20,", 1)
+    assert changed != text
+    (tmp_path / "service.yaml").write_text(changed, "utf-8")
+    (tmp_path / "retail.yaml").write_text((playbooks.PLAYBOOK_DIR / "retail.yaml").read_text("utf-8"), "utf-8")
+    monkeypatch.setattr(playbooks, "PLAYBOOK_DIR", tmp_path)
+    load("service")
+    first.refresh_from_db()
+    assert first.definition is not None and first.definition.minutes == 20  # the same definition, updated
+    actions.do_acknowledge(c, actor=users["agent"], now=timezone.now())
+    first.refresh_from_db()
+    assert first.met_at is not None  # it still stops on its event
+    # and a playbook switched away from still lets its running clocks stop
+    c2 = make_complaint(users["agent"], title="送货晚了", description="")
+    load("retail")
+    actions.do_acknowledge(c2, actor=users["agent"], now=timezone.now())
+    assert c2.deadlines.get(clock="first_response").met_at is not None
+
+
 def test_an_unknown_playbook_is_a_clear_error(db):
     with pytest.raises(CommandError, match="unknown playbook 'hotel'; choose one of: manufacturing, retail, service"):
         load("hotel")

@@ -229,7 +229,6 @@ def _existing_clock_rows(playbook: Playbook) -> list[dict[str, Any]]:
 @transaction.atomic
 def load(name: str, *, actor=None) -> LoadResult:
     from kesu.complaints.models import Category
-    from kesu.sla.models import ClockDefinition
 
     data = read(name)
     fingerprint = _fingerprint(data)
@@ -285,13 +284,41 @@ def load(name: str, *, actor=None) -> LoadResult:
     else:
         ruleset = active_ruleset
 
-    # Clocks: replaced when they differ from the file (running deadlines point at their definition, so
-    # unchanged clocks are kept as they are).
+    # Clocks: updated in place when they differ from the file, matched by code and the variant's place
+    # among its code's variants, so running deadlines keep their (now updated) definition; only a clock
+    # the file no longer has is removed.
     clock_rows = _clock_rows(data)
     if _existing_clock_rows(playbook) != clock_rows:
-        playbook.clocks.all().delete()
-        ClockDefinition.objects.bulk_create([ClockDefinition(playbook=playbook, **row) for row in clock_rows])
+        _replace_clocks(playbook, clock_rows)
     return LoadResult(playbook, True, ruleset.version)
+
+
+def _variant_keys(rows) -> list[tuple[str, int]]:
+    seen: dict[str, int] = {}
+    keys = []
+    for row in rows:
+        code = row["code"] if isinstance(row, dict) else row.code
+        keys.append((code, seen.get(code, 0)))
+        seen[code] = seen.get(code, 0) + 1
+    return keys
+
+
+def _replace_clocks(playbook: Playbook, rows: list[dict[str, Any]]) -> None:
+    from kesu.sla.models import ClockDefinition
+
+    existing = list(playbook.clocks.order_by("order", "id"))
+    by_key = dict(zip(_variant_keys(existing), existing, strict=True))
+    keep = set()
+    for key, row in zip(_variant_keys(rows), rows, strict=True):
+        current = by_key.get(key)
+        if current is None:
+            ClockDefinition.objects.create(playbook=playbook, **row)
+            continue
+        for field, value in row.items():
+            setattr(current, field, value)
+        current.save()
+        keep.add(current.pk)
+    ClockDefinition.objects.filter(pk__in=[c.pk for c in existing if c.pk not in keep]).delete()
 
 
 def active_playbook() -> Playbook | None:

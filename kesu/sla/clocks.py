@@ -66,13 +66,14 @@ def on_events(complaint, events: Iterable[str], *, now: dt.datetime) -> None:
     if not definitions and not events & ENDING_EVENTS:
         return
     by_id = {d.id: d for d in definitions}
-    mine = list(Deadline.objects.filter(complaint=complaint))
+    # A running clock keeps the definition it started with, also when another playbook is active now.
+    mine = list(Deadline.objects.filter(complaint=complaint).select_related("definition"))
     running = [d for d in mine if d.met_at is None and d.cancelled_at is None]
     new: list[Deadline] = []
 
     # 1. Stop what these events stop; a recurring clock starts again at once.
     for deadline in running:
-        definition = by_id.get(deadline.definition_id)
+        definition = by_id.get(deadline.definition_id) or deadline.definition
         if definition and events & set(definition.stop_on):
             deadline.met_at = now
             deadline.paused_at = None
