@@ -262,3 +262,40 @@ def read_rating_token(token: str) -> tuple[str, int]:
         return str(data["n"]), int(data["r"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise NotFound(_("This link is not valid or has expired.")) from None
+
+
+def complaint_for_rating(token: str):
+    """(complaint, round) a rating link is for. The link is the customer's credential, so no user scope
+    applies; NotFound when it was altered, has expired or names no complaint."""
+    from kesu.complaints.models import Complaint
+
+    number, round_ = read_rating_token(token)
+    complaint = Complaint.objects.select_related("customer").filter(number=number).first()
+    if complaint is None or round_ > complaint.round:
+        raise NotFound(_("This link is not valid or has expired."))
+    return complaint, round_
+
+
+def rating_state(complaint, round_: int) -> str:
+    """ "open" while the link may be used; "already" once this round was rated (or a later one began);
+    "not_waiting" when the complaint is not waiting for a rating."""
+    if round_ < complaint.round or complaint.satisfaction is not None:
+        return "already"
+    if complaint.status != "resolved":
+        return "not_waiting"
+    return "open"
+
+
+def do_rate_by_link(token: str, *, now: dt.datetime, score: int, comment: str = ""):
+    """The customer's rating through the signed link (R-SAT-1/2): the same action as an agent's, by nobody."""
+    from kesu.complaints.actions import do_rate
+
+    complaint, round_ = complaint_for_rating(token)
+    if round_ != complaint.round:  # a link from an earlier handling round
+        raise NotFound(_("This link is not valid or has expired."))
+    state = rating_state(complaint, round_)
+    if state == "already":
+        raise DomainError("conflict", _("Thank you — your rating for this complaint is already recorded."))
+    if state == "not_waiting":
+        raise DomainError("invalid_transition", _("This complaint is not waiting for your rating."))
+    return do_rate(complaint, actor=None, now=now, score=score, comment=comment)

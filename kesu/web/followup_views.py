@@ -21,8 +21,6 @@ from kesu.accounts.models import User
 from kesu.accounts.roles import Role
 from kesu.complaints import actions
 from kesu.complaints.access import complaints_visible_to
-from kesu.complaints.models import Complaint
-from kesu.complaints.states import Status
 from kesu.core.errors import DomainError, Forbidden, NotFound
 from kesu.followup import services as followup
 from kesu.followup.models import AgendaItem, AgendaStatus, Campaign, Revisit, RevisitStatus
@@ -282,24 +280,6 @@ def gm_decide(request, item_id: int):
 # The customer's rating page: a signed link, no login, no personal data on it
 
 
-def _rated_complaint(token: str) -> tuple[Complaint, int]:
-    """The complaint a rating link is for (the link is the customer's credential, so no user scope
-    applies); NotFound when the link was altered, has expired or names no complaint."""
-    number, round_ = followup.read_rating_token(token)
-    complaint = Complaint.objects.filter(number=number).first()
-    if complaint is None or round_ > complaint.round:
-        raise NotFound(_("This link is not valid or has expired."))
-    return complaint, round_
-
-
-def _rating_state(complaint: Complaint, round_: int) -> str:
-    if round_ < complaint.round or complaint.satisfaction is not None:
-        return "already"
-    if complaint.status != Status.RESOLVED:
-        return "not_waiting"
-    return "open"
-
-
 def _rate_page(request, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
     context.setdefault("scale", [(k, v) for k, v in SATISFACTION.items()])
     return render(request, "web/rate.html", context, status=status)
@@ -308,10 +288,10 @@ def _rate_page(request, context: dict[str, Any], *, status: int = 200) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def rate(request, token: str):
     try:
-        complaint, round_ = _rated_complaint(token)
+        complaint, round_ = followup.complaint_for_rating(token)
     except NotFound:
         return _rate_page(request, {"state": "invalid"}, status=404)
-    state = _rating_state(complaint, round_)
+    state = followup.rating_state(complaint, round_)
     context: dict[str, Any] = {"complaint": complaint, "state": state, "token": token}
     if state != "open":
         return _rate_page(request, context, status=409 if request.method == "POST" else 200)
@@ -337,10 +317,10 @@ def rate(request, token: str):
 @require_GET
 def rate_thanks(request, token: str):
     try:
-        complaint, round_ = _rated_complaint(token)
+        complaint, round_ = followup.complaint_for_rating(token)
     except NotFound:
         return _rate_page(request, {"state": "invalid"}, status=404)
-    if _rating_state(complaint, round_) == "open":
+    if followup.rating_state(complaint, round_) == "open":
         return redirect("web:rate", token=token)  # nothing recorded yet
     reopened = complaint.round > round_
     return _rate_page(request, {"complaint": complaint, "state": "thanks", "reopened": reopened})

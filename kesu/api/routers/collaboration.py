@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from kesu.complaints import actions
 from kesu.complaints.access import access_complaint
 from kesu.complaints.models import Complaint
-from kesu.core.errors import DomainError, NotFound
+from kesu.core.errors import DomainError
 from kesu.followup import services as followup
 from kesu.followup.models import AgendaItem, AgendaStatus, Campaign
 from kesu.routing.models import Task
@@ -314,11 +313,5 @@ class PublicRatingOut(Schema):
     summary="The customer's rating through the signed link",
 )
 def public_rating(request, token: str, payload: PublicRatingIn):
-    number, round_ = followup.read_rating_token(token)
-    complaint = Complaint.objects.select_related("customer").filter(number=number).first()
-    if complaint is None or complaint.round != round_:
-        raise NotFound(_("This link is not valid or has expired."))
-    if complaint.satisfaction is not None:
-        raise DomainError("conflict", _("Thank you — your rating for this complaint is already recorded."))
-    c = actions.do_rate(complaint, actor=None, now=timezone.now(), score=payload.score, comment=payload.comment)
+    c = followup.do_rate_by_link(token, now=timezone.now(), score=payload.score, comment=payload.comment)
     return {"number": c.number, "status": c.status, "satisfaction": c.satisfaction}
