@@ -318,6 +318,67 @@ def test_rhetorical_question_affirms():
     assert "food_safety" in risks("难道这不是食物中毒吗？")
 
 
+def test_spaces_and_emoji_end_a_clause_like_punctuation():
+    # Chat messages and posts use spaces and emoji where others write commas: 没 in one clause does not deny the next.
+    assert "repeat" in risks("货到了 生意全没了 这个月已经第四次了")
+    assert "emotional" in risks("推来推去 一个负责的人都没有 心累")
+    assert "injury" not in risks("人没事 车坏了")
+
+
+def test_a_negator_inside_a_condition_does_not_deny_the_threat():
+    assert "media" in risks("客户表示如不给说法将向媒体反映")
+    assert "legal" in risks("要是不退我就起诉")
+
+
+def test_an_allergy_is_not_a_reaction():
+    assert "food_safety" not in risks("孩子对花生过敏，点餐时备注了，这次没放")
+    assert "food_safety" in risks("吃了你们的蛋糕，孩子过敏了，全身起疹子")
+
+
+@pytest.mark.parametrize(
+    ("risk", "text"),
+    [
+        ("legal", "jc都来了"),  # police, abbreviated
+        ("legal", "告到你们倒闭为止"),
+        ("media", "姐妹们千万别买这家"),
+        ("media", "大家避雷"),
+        ("regulator", "明天去区政府反映"),
+        ("injury", "送去打了破伤风"),
+        ("injury", "脸上起了一片水泡"),
+        ("injury", "热油溅到手上"),
+        ("food_safety", "吃了你们的凉皮全家都在跑厕所"),
+        ("food_safety", "鸡翅里面还是血水，根本没熟"),
+        ("spoiled", "猪肉一闻是酸的"),
+        ("failure_in_use", "骑着骑着突然断电了"),
+        ("failure_in_use", "方向盘突然很沉，打不动"),
+        ("batch", "上月批次的垫片全部超差"),
+        ("churn", "会员不续了，年卡到期就不来了"),
+        ("emotional", "什么狗屁规定"),
+        ("repeat", "以经投述过两次了"),  # typos for 已经投诉
+    ],
+)
+def test_colloquial_and_indirect_phrasing(risk, text):
+    assert risk in risks(text), analyse(text)
+
+
+@pytest.mark.parametrize(
+    ("risk", "text"),
+    [
+        ("media", "我要发朋友圈夸夸你们的小哥"),  # praise
+        ("legal", "去市场局告你们"),  # a complaint to the regulator, not a lawsuit
+        ("breakage", "手机壳摔了一下裂了"),  # dropped by the customer
+        ("electric_shock", "说明书上写着防触电等级"),
+        ("injury", "交付延期，生产计划全被打乱"),
+        ("repeat", "第二次来你们店吃饭了"),
+        ("emotional", "我会谢谢你们的"),
+        ("batch", "几个月了还是同样的问题"),
+        ("churn", "这件事就到此为止吧"),
+    ],
+)
+def test_false_friends_of_the_colloquial_terms(risk, text):
+    assert risk not in risks(text), analyse(text)
+
+
 # --- the hits ---------------------------------------------------------------------------------------------------
 
 
@@ -421,6 +482,12 @@ def test_disabling_what_terms_to_disable_returns():
         ("结账时多收了我五十块钱", "price"),
         ("促销活动说满减，结果没给优惠", "price"),
         ("不是质量问题，是你们的服务态度太差", "service"),
+        ("蛋糕送到的时候奶油化了，不过味道还行", "delivery"),  # praise cancels 味道
+        ("物业乱收停车费，业主们联名写信了", "price"),  # many customers say nothing about the kind of problem
+        ("拉链不顺滑，拉起来很费劲", "quality"),
+        ("预约了三点，等到三点半才叫号", "service"),
+        ("因贵司物料迟迟未到，交付又延期了", "delivery"),
+        ("会员卡里的钱也不退", "price"),
     ],
 )
 def test_suggest_type(text, expected):

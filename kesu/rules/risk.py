@@ -15,10 +15,12 @@ How a term is found (the term lists and their guards are data, in `lexicon.py`):
    matching with jieba for a few short terms (`word`), and negation.
 4. Negation: a negator (没, 没有, 未, 不, 无, 别, 不是, 不会, 不用, 不需要, 幸好没 …) at most NEGATION_WINDOW
    characters before the term, in the same clause, cancels it — unless a condition or consequence word stands
-   between them (不处理我就打12315 fires: a threat is a risk), or the clause is a rhetorical question
-   (难道不是食物中毒吗). Clauses end at punctuation and at 但/但是/可是/不过.
+   between them (不处理我就打12315 fires: a threat is a risk), the negator is part of a condition (如不给说法将向
+   媒体反映), or the clause is a rhetorical question (难道不是食物中毒吗). Clauses end at punctuation, at spaces and
+   emoji (which chat and social-media writers use as punctuation) and at 但/但是/可是/不过.
 
-Known limits: negation after the term (受伤倒是没有) is not seen; double negation other than 难道/不就是 is
+Known limits: negation after the term (受伤倒是没有, 过敏…还好这次没放) is not seen; a veiled threat is read
+literally (我老公是律师 is flagged even when said kindly); double negation other than 难道/不就是 is
 read as negation; a foreign body is only recognised near food words (a screw in a sofa is not flagged);
 hypothetical hazards (万一着火, 容易触电) are flagged like real ones, on purpose.
 """
@@ -247,13 +249,20 @@ def _type_rules() -> dict[str, tuple[_Scanner, _Scanner]]:
     return {code: (_Scanner.of(strong), _Scanner.of(weak)) for code, (strong, weak) in lexicon.TYPE_TERMS.items()}
 
 
+@functools.cache
+def _things() -> _Scanner:
+    return _Scanner.of(lexicon.TYPE_THINGS)
+
+
 _NEGATOR = re.compile(lexicon.NEGATORS)
 _NOT_NEGATION = re.compile(lexicon.NOT_NEGATION)
 _SCOPE_BREAKER = re.compile(lexicon.SCOPE_BREAKERS)
 _CLAUSE_BREAK = re.compile(lexicon.CLAUSE_BREAKS)
 _RHETORICAL = re.compile(lexicon.RHETORICAL)
+_CONDITION_BEFORE_NEGATOR = re.compile("(?:" + lexicon.CONDITION_BEFORE_NEGATOR + ")$")
 _CONDITIONAL_AFTER_DENIAL = re.compile(lexicon.CONDITIONAL_AFTER_DENIAL)
 _TYPE_DENIAL = re.compile(r"不是|并非|不属于|无关")
+_TYPE_PRAISE = re.compile(lexicon.TYPE_PRAISE)
 _PLAIN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _NOT_PRODUCTS = frozenset(lexicon.NOT_PRODUCTS.split())
 _PRODUCT_SUFFIXES = frozenset(lexicon.PRODUCT_SUFFIXES)
@@ -350,7 +359,7 @@ class _Text:
         low = max(clause_start, start - lexicon.NEGATION_WINDOW)
         negator = None
         for match in _NEGATOR.finditer(self.norm, low, start):
-            if not self._inside_non_negation(match.start(), match.end()):
+            if not self._inside_non_negation(match.start(), match.end()) and not self._conditional(match.start()):
                 negator = match
         if negator is None:
             return False
@@ -361,6 +370,10 @@ class _Text:
         if _RHETORICAL.search(self.norm, clause_start, clause_end):
             return False
         return not _CONDITIONAL_AFTER_DENIAL.match(self.norm, clause_end + 1)
+
+    def _conditional(self, start: int) -> bool:
+        """True for a negator inside a condition (如不给说法将向媒体反映): it denies the condition, not the term."""
+        return _CONDITION_BEFORE_NEGATOR.search(self.norm, max(0, start - 3), start) is not None
 
     def _inside_non_negation(self, start: int, end: int) -> bool:
         for back in range(4):
@@ -441,9 +454,10 @@ def _analyse(text: str, disabled: frozenset[str]) -> tuple[RiskHit, ...]:
 def suggest_type(text: str) -> tuple[str | None, str]:
     """The complaint type the text is most about, with the words that decided it; (None, reason) if unclear.
 
-    Strong words count 2, weak words 1, each distinct word once; a product-fault risk (fire, foreign body, …)
+    Strong words count 2, weak words 1, each distinct word once; naming products or foods counts 1 for quality,
+    however many are named; a product-fault risk (fire, foreign body, …)
     adds to quality (lexicon.TYPE_RISK_BONUS). A type needs lexicon.TYPE_MIN_SCORE; ties go to the earlier type in
-    lexicon.TYPE_ORDER. A word right after 不是/并非 (不是质量问题) does not count.
+    lexicon.TYPE_ORDER. A word right after 不是/并非 (不是质量问题) or right before praise (味道还行) does not count.
     """
     if not text or not text.strip():
         return None, "no text"
@@ -456,16 +470,21 @@ def suggest_type(text: str) -> tuple[str | None, str]:
         for weight, pattern in ((2, strong), (1, weak)):
             for match in pattern.words(prepared):
                 word = prepared.norm[match.start() : match.end()]
-                if word in words or _TYPE_DENIAL.search(prepared.norm, max(0, match.start() - 4), match.start()):
+                if (
+                    word in words
+                    or _TYPE_DENIAL.search(prepared.norm, max(0, match.start() - 4), match.start())
+                    or _TYPE_PRAISE.match(prepared.norm, match.end())
+                ):
                     continue
                 words[word] = weight
         if code == "quality":
-            for word in prepared.product_nouns():
-                words.setdefault(word, 1)
+            things = [prepared.norm[m.start() : m.end()] for m in _things().words(prepared)] + prepared.product_nouns()
+            if things and not any(thing in words for thing in things):
+                words[things[0]] = 1
         scores[code] = sum(words.values())
         evidence[code] = [prepared.original[m.start() : m.end()] for m in _iter_first(prepared, words)]
     for hit in analyse(text):
-        if hit.risk in lexicon.TYPE_RISK_BONUS:
+        if hit.risk in lexicon.TYPE_RISK_BONUS and not hit.reason.startswith(lexicon.TYPE_RISK_NO_BONUS):
             code, bonus = lexicon.TYPE_RISK_BONUS[hit.risk]
             scores[code] += bonus
             evidence[code].append(hit.term)
