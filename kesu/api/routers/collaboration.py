@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from kesu.complaints.access import access_complaint
-from kesu.complaints.models import Complaint
+from kesu.complaints.access import access_complaint, complaints_visible_to
 from kesu.core.errors import DomainError
 from kesu.followup import services as followup
 from kesu.followup.models import AgendaItem, AgendaStatus, Campaign
@@ -248,17 +247,12 @@ def agenda_json(i: AgendaItem) -> dict[str, Any]:
     summary="The general manager's meeting agenda (complaints you may see)",
 )
 def agenda(request, status: str = AgendaStatus.OPEN):
-    visible = Complaint.objects.filter(pk__in=access_scope_ids(request.user))
-    qs = AgendaItem.objects.filter(complaint__in=visible).select_related("complaint", "decided_by")
+    qs = AgendaItem.objects.filter(complaint__in=complaints_visible_to(request.user)).select_related(
+        "complaint", "decided_by"
+    )
     if status:
         qs = qs.filter(status=status)
     return [agenda_json(i) for i in qs]
-
-
-def access_scope_ids(user):
-    from kesu.complaints.access import complaints_visible_to
-
-    return complaints_visible_to(user).values("pk")
 
 
 @router.post(
