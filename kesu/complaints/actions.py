@@ -685,21 +685,6 @@ def _eligible_owner(user: User, department: Department | None) -> bool:
     return department.id in user.department_ids()
 
 
-def pick_owner(department: Department, *, exclude: set[int] | None = None) -> User | None:
-    """The active handler of `department` with the fewest open complaints (ties: longest idle id)."""
-    from django.db.models import Count, Q
-
-    from .states import ENDED_STATES
-
-    candidates = (
-        User.objects.filter(is_active=True, departments=department, role__in=list(HANDLING))
-        .exclude(id__in=exclude or set())
-        .annotate(open_load=Count("owned_complaints", filter=~Q(owned_complaints__status__in=list(ENDED_STATES))))
-        .order_by("open_load", "id")
-    )
-    return candidates.first()
-
-
 def do_assign(
     complaint: Complaint,
     *,

@@ -133,13 +133,9 @@ class _Superiors:
     def of(self, complaint) -> list[User]:
         key = complaint.department_id
         if key not in self._by_department:
-            people: list[User] = []
-            if complaint.department_id:
-                if complaint.department.head_id:
-                    people.append(complaint.department.head)
-                people += list(
-                    User.objects.filter(is_active=True, role=Role.SUPERVISOR, departments=complaint.department_id)
-                )
+            from kesu.routing.services import superiors
+
+            people = superiors(complaint.department)
             if not people:
                 people = list(User.objects.filter(is_active=True, role=Role.SUPERVISOR))
             self._by_department[key] = people

@@ -18,11 +18,9 @@ from kesu.followup.models import AgendaItem, AgendaStatus, Campaign
 from kesu.routing.models import Task
 from kesu.routing.tasks_actions import do_create_task, do_update_task, tasks_of
 
+from ..schemas.complaints import local_time
+
 router = Router()
-
-
-def _t(value):
-    return timezone.localtime(value) if value else None
 
 
 class TaskOut(Schema):
@@ -67,11 +65,11 @@ def task_json(t: Task, now: dt.datetime) -> dict[str, Any]:
         "role": t.role_label,
         "required": t.required,
         "status": t.status,
-        "due_at": _t(t.due_at),
+        "due_at": local_time(t.due_at),
         "overdue": bool(t.is_open and t.due_at and t.due_at < now),
         "note": t.note,
         "round": t.round,
-        "done_at": _t(t.done_at),
+        "done_at": local_time(t.done_at),
         "version": t.version,
     }
 
@@ -137,11 +135,11 @@ def revisit_json(r) -> dict[str, Any]:
         "customer": r.complaint.customer.name,
         "campaign": r.campaign.name if r.campaign_id else None,
         "assigned_to": r.assigned_to.username if r.assigned_to_id else None,
-        "due_at": _t(r.due_at),
+        "due_at": local_time(r.due_at),
         "status": r.status,
         "result": r.result,
         "satisfaction": r.satisfaction,
-        "done_at": _t(r.done_at),
+        "done_at": local_time(r.done_at),
     }
 
 
@@ -232,7 +230,7 @@ def agenda_json(i: AgendaItem) -> dict[str, Any]:
         "title": i.complaint.title,
         "level": i.complaint.level,
         "reason": i.reason,
-        "added_at": _t(i.added_at),
+        "added_at": local_time(i.added_at),
         "status": i.status,
         "meeting_on": i.meeting_on,
         "decision": i.decision,

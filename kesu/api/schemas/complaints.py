@@ -180,7 +180,7 @@ class EventOut(Schema):
     internal: bool
 
 
-def _local(value: dt.datetime | None) -> dt.datetime | None:
+def local_time(value: dt.datetime | None) -> dt.datetime | None:
     """Times leave the API in the organisation's time zone, with their offset (+08:00)."""
     return timezone.localtime(value) if value is not None else None
 
@@ -239,14 +239,14 @@ def complaint_json(c: Complaint, *, user, reviewers: dict | None = None) -> dict
         "amount": _money(c.amount),
         "demand": c.demand or None,
         "flags": list(c.flags or []),
-        "occurred_at": _local(c.occurred_at),
-        "received_at": _local(c.received_at),
+        "occurred_at": local_time(c.occurred_at),
+        "received_at": local_time(c.received_at),
         "place": c.place,
         "people_involved": c.people_involved,
         "repeat_count": c.repeat_count,
         "rule_hits": list(c.rule_hits or []),
         "deadlines": [deadline_json(d) for d in deadlines_of(c)],
-        "next_due_at": _local(c.next_due_at),
+        "next_due_at": local_time(c.next_due_at),
         "clock_paused": c.clock_paused_at is not None,
         "round": c.round,
         "solution": solution,
@@ -257,12 +257,12 @@ def complaint_json(c: Complaint, *, user, reviewers: dict | None = None) -> dict
         "reject_reply": c.reject_reply,
         "allowed_actions": [t.action for t in allowed_actions(c, user, reviewers=reviewers)],
         "created_by": c.created_by.username if c.created_by_id and c.created_by else None,
-        "acknowledged_at": _local(c.acknowledged_at),
-        "resolved_at": _local(c.resolved_at),
-        "closed_at": _local(c.closed_at),
-        "archived_at": _local(c.archived_at),
-        "created_at": _local(c.created_at),
-        "updated_at": _local(c.updated_at),
+        "acknowledged_at": local_time(c.acknowledged_at),
+        "resolved_at": local_time(c.resolved_at),
+        "closed_at": local_time(c.closed_at),
+        "archived_at": local_time(c.archived_at),
+        "created_at": local_time(c.created_at),
+        "updated_at": local_time(c.updated_at),
         "version": c.version,
     }
 
@@ -271,11 +271,11 @@ def deadline_json(d) -> dict[str, Any]:
     return {
         "clock": d.clock,
         "name": d.definition.name if d.definition_id and d.definition else d.clock,
-        "started_at": _local(d.started_at),
-        "due_at": _local(d.due_at),
-        "met_at": _local(d.met_at),
+        "started_at": local_time(d.started_at),
+        "due_at": local_time(d.due_at),
+        "met_at": local_time(d.met_at),
         "breached": d.breached_at is not None,
-        "breached_at": _local(d.breached_at),
+        "breached_at": local_time(d.breached_at),
         "paused": d.paused_at is not None,
         "stopped": d.cancelled_at is not None,
     }
@@ -283,7 +283,7 @@ def deadline_json(d) -> dict[str, Any]:
 
 def event_json(e: Event) -> dict[str, Any]:
     return {
-        "at": _local(e.at),
+        "at": local_time(e.at),
         "actor": e.actor.username if e.actor_id and e.actor else None,
         "action": e.action,
         "from_status": e.from_status or None,
