@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "kesu.core",
     "kesu.accounts",
     "kesu.rules",
+    "kesu.triage",
     "kesu.sla",
     "kesu.complaints",
     "kesu.routing",

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kesu.rules import lexicon
-from kesu.rules.risk import RISKS, TYPES, RiskHit, analyse, normalise, suggest_type, terms_to_disable
+from kesu.rules import lexicon, type_lexicon
+from kesu.rules.risk import RISKS, RiskHit, analyse, normalise, terms_to_disable
+from kesu.rules.types import TYPES, suggest_type
 
 
 def risks(text: str, **kwargs) -> set[str]:
@@ -510,7 +511,7 @@ def test_type_reason_names_the_words_that_decided():
 
 
 def test_suggested_types_are_known_codes():
-    assert set(lexicon.TYPE_ORDER) <= set(TYPES)
+    assert set(type_lexicon.TYPE_ORDER) <= set(TYPES)
 
 
 # --- the lexicon and the module --------------------------------------------------------------------------------
@@ -535,7 +536,7 @@ def test_traditional_map_is_one_character_to_one():
 def test_importable_and_usable_without_django():
     root = Path(__file__).resolve().parent.parent
     code = (
-        "import sys; from kesu.rules.risk import analyse, suggest_type; "
+        "import sys; from kesu.rules.risk import analyse; from kesu.rules.types import suggest_type; "
         "assert analyse('我要打12315')[0].risk == 'regulator'; suggest_type('快递没到'); "
         "assert 'django' not in sys.modules, 'django was imported'"
     )

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kesu.rules.risk import RISKS, TYPES, analyse, suggest_type
+from kesu.rules.risk import RISKS, analyse
+from kesu.rules.types import TYPES, suggest_type
 
 CORPUS = json.loads((Path(__file__).parent / "data" / "risk_corpus.json").read_text(encoding="utf-8"))["cases"]
 MIN_PRECISION = 0.9

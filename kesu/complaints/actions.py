@@ -31,7 +31,7 @@ from kesu.routing import services as routing
 from kesu.rules import feedback
 from kesu.rules.classify import classify
 from kesu.rules.playbooks import active_playbook
-from kesu.rules.risk import suggest_type
+from kesu.rules.types import suggest_type
 from kesu.sla import clocks
 
 from .classification import MAX_LEVEL, Flag, Level, Priority, Severity

@@ -12,7 +12,8 @@ from typing import Any
 from .engine import Facts, evaluate
 from .feedback import disabled_terms
 from .playbooks import active_rules
-from .risk import analyse, suggest_type
+from .risk import analyse
+from .types import suggest_type
 
 
 @dataclass

@@ -3,8 +3,10 @@
 Pure Python — no database, no Django — so the rule engine, the API and the tests can call it anywhere.
 
     analyse(text)       → [RiskHit(risk, term, start, reason), …]   at most one hit per risk, in text order
-    suggest_type(text)  → ("quality" | "service" | "after_sales" | "delivery" | "price" | None, reason)
+    family_of(risk)     → the contract's risk family (regulator, media, legal, injury, food_safety, …) or None
     terms_to_disable(stats) → the terms agents keep rejecting, to pass back as analyse(…, disabled_terms=…)
+
+The complaint type is suggested by `kesu.rules.types`, which shares this module's text preparation.
 
 How a term is found (the term lists and their guards are data, in `lexicon.py`):
 
@@ -55,15 +57,26 @@ RISKS = (
     "emotional",
 )
 
-TYPES = ("quality", "service", "after_sales", "delivery", "price", "other")
-
-_TYPE_LABELS = {
-    "quality": "product quality",
-    "after_sales": "after-sales service (repairs, parts, installation)",
-    "delivery": "order and delivery",
-    "price": "fees and prices",
-    "service": "service experience",
+# The risk families of the public contract ("Triage suggestion"): what a supervisor is warned of. The other risks
+# (line stop, batch, repeat, churn, emotion) feed the playbook's rules but are not a family of their own.
+FAMILIES = ("regulator", "media", "legal", "injury", "food_safety", "safety_hazard")
+FAMILY_OF = {
+    "regulator": "regulator",
+    "media": "media",
+    "legal": "legal",
+    "injury": "injury",
+    "food_safety": "food_safety",
+    "foreign_body": "food_safety",
+    "spoiled": "food_safety",
+    "fire": "safety_hazard",
+    "electric_shock": "safety_hazard",
+    "breakage": "safety_hazard",
+    "failure_in_use": "safety_hazard",
 }
+
+
+def family_of(risk: str) -> str | None:
+    return FAMILY_OF.get(risk)
 
 
 @dataclass(frozen=True)
@@ -244,16 +257,6 @@ def _rules() -> dict[str, tuple[_Rule, ...]]:
     return {risk: tuple(group_rules) for risk, group_rules in rules.items()}
 
 
-@functools.cache
-def _type_rules() -> dict[str, tuple[_Scanner, _Scanner]]:
-    return {code: (_Scanner.of(strong), _Scanner.of(weak)) for code, (strong, weak) in lexicon.TYPE_TERMS.items()}
-
-
-@functools.cache
-def _things() -> _Scanner:
-    return _Scanner.of(lexicon.TYPE_THINGS)
-
-
 _NEGATOR = re.compile(lexicon.NEGATORS)
 _NOT_NEGATION = re.compile(lexicon.NOT_NEGATION)
 _SCOPE_BREAKER = re.compile(lexicon.SCOPE_BREAKERS)
@@ -261,11 +264,7 @@ _CLAUSE_BREAK = re.compile(lexicon.CLAUSE_BREAKS)
 _RHETORICAL = re.compile(lexicon.RHETORICAL)
 _CONDITION_BEFORE_NEGATOR = re.compile("(?:" + lexicon.CONDITION_BEFORE_NEGATOR + ")$")
 _CONDITIONAL_AFTER_DENIAL = re.compile(lexicon.CONDITIONAL_AFTER_DENIAL)
-_TYPE_DENIAL = re.compile(r"不是|并非|不属于|无关")
-_TYPE_PRAISE = re.compile(lexicon.TYPE_PRAISE)
 _PLAIN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
-_NOT_PRODUCTS = frozenset(lexicon.NOT_PRODUCTS.split())
-_PRODUCT_SUFFIXES = frozenset(lexicon.PRODUCT_SUFFIXES)
 
 # Characters a jieba token may add to a whole-word term without making it a different word (断了 cut as 断了).
 _PARTICLES_AFTER = frozenset("了着过的得地啦啊呢吧吗么嘛")
@@ -325,24 +324,6 @@ class _Text:
                 ends.append(pos)
             tokens = self._tokens[clause_start] = (starts, ends)
         return tokens
-
-    def product_nouns(self) -> list[str]:
-        """Dictionary words that name a product (热水器, 电动车, 玩具), for the quality type.
-
-        Looks up the two to four characters ending at each product suffix (器, 车, 具 …) in jieba's dictionary,
-        longest first, instead of segmenting the whole text.
-        """
-        dictionary = _segmenter().dt.FREQ
-        nouns = []
-        for end in self.positions_of(_PRODUCT_SUFFIXES):
-            for length in (4, 3, 2):
-                start = end + 1 - length
-                word = self.norm[start : end + 1]
-                if start >= 0 and dictionary.get(word) and _PLAIN_WORD.fullmatch(word):
-                    if word not in _NOT_PRODUCTS:
-                        nouns.append(word)
-                    break
-        return nouns
 
     def is_whole_word(self, start: int, end: int) -> bool:
         """True unless the match begins or ends inside a longer word (一起|火锅 is not 起火)."""
@@ -449,56 +430,6 @@ def _analyse(text: str, disabled: frozenset[str]) -> tuple[RiskHit, ...]:
     prepared = _Text(text)
     hits = [hit for risk in RISKS if (hit := _first_hit(prepared, risk, disabled))]
     return tuple(sorted(hits, key=lambda hit: hit.start))
-
-
-def suggest_type(text: str) -> tuple[str | None, str]:
-    """The complaint type the text is most about, with the words that decided it; (None, reason) if unclear.
-
-    Strong words count 2, weak words 1, each distinct word once; naming products or foods counts 1 for quality,
-    however many are named; a product-fault risk (fire, foreign body, …)
-    adds to quality (lexicon.TYPE_RISK_BONUS). A type needs lexicon.TYPE_MIN_SCORE; ties go to the earlier type in
-    lexicon.TYPE_ORDER. A word right after 不是/并非 (不是质量问题) or right before praise (味道还行) does not count.
-    """
-    if not text or not text.strip():
-        return None, "no text"
-    prepared = _Text(text)
-    scores: dict[str, int] = {}
-    evidence: dict[str, list[str]] = {}
-    for code in lexicon.TYPE_ORDER:
-        strong, weak = _type_rules()[code]
-        words: dict[str, int] = {}
-        for weight, pattern in ((2, strong), (1, weak)):
-            for match in pattern.words(prepared):
-                word = prepared.norm[match.start() : match.end()]
-                if (
-                    word in words
-                    or _TYPE_DENIAL.search(prepared.norm, max(0, match.start() - 4), match.start())
-                    or _TYPE_PRAISE.match(prepared.norm, match.end())
-                ):
-                    continue
-                words[word] = weight
-        if code == "quality":
-            things = [prepared.norm[m.start() : m.end()] for m in _things().words(prepared)] + prepared.product_nouns()
-            if things and not any(thing in words for thing in things):
-                words[things[0]] = 1
-        scores[code] = sum(words.values())
-        evidence[code] = [prepared.original[m.start() : m.end()] for m in _iter_first(prepared, words)]
-    for hit in analyse(text):
-        if hit.risk in lexicon.TYPE_RISK_BONUS and not hit.reason.startswith(lexicon.TYPE_RISK_NO_BONUS):
-            code, bonus = lexicon.TYPE_RISK_BONUS[hit.risk]
-            scores[code] += bonus
-            evidence[code].append(hit.term)
-    best = max(lexicon.TYPE_ORDER, key=lambda code: (scores[code], -lexicon.TYPE_ORDER.index(code)))
-    if scores[best] < lexicon.TYPE_MIN_SCORE:
-        return None, "no clear words about the kind of problem"
-    shown = "、".join(dict.fromkeys(evidence[best]))
-    return best, f"about {_TYPE_LABELS[best]}: {shown}"
-
-
-def _iter_first(text: _Text, words: Mapping[str, int]) -> list[re.Match[str]]:
-    """The first occurrence of each word, strongest first, at most three."""
-    ordered = sorted(words, key=lambda word: (-words[word], text.norm.find(word)))[:3]
-    return [m for word in ordered if (m := re.search(re.escape(word), text.norm))]
 
 
 def terms_to_disable(
