@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -19,6 +21,7 @@ from kesu.complaints.models.complaint import ReviewState, SolutionType
 from kesu.complaints.states import TRANSITIONS, Status
 from kesu.followup.models import AgendaStatus, RevisitStatus
 from kesu.routing.models import TaskKind, TaskStatus
+from kesu.rules.risk import family_of, normalise
 
 # One colour per status (kesu.css defines .status-<code>); the order the inbox sorts by.
 STATUS_ORDER = [
@@ -282,7 +285,9 @@ def _suggestion(value: dict[str, Any], names: dict[str, str]) -> str:
     for flag in value.get("flags") or []:
         parts.append(choice_label(flag, "flag"))
     for risk in value.get("risks") or []:
-        if isinstance(risk, dict) and risk.get("risk"):
+        if isinstance(risk, dict) and risk.get("family") in RISK_FAMILIES:
+            parts.append(f"{RISK_FAMILIES[risk['family']]} “{risk.get('evidence', '')}”")
+        elif isinstance(risk, dict) and risk.get("risk"):
             parts.append(f"{risk_label(risk['risk'], risk.get('reason', ''))} “{risk.get('term', '')}”")
     return "; ".join(parts)
 
@@ -572,3 +577,146 @@ def suggestion_rows(complaint, type_names: dict[str, str]) -> list[dict[str, Any
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The triage suggestion (API.md "Triage suggestion"): type with its confidence, runners-up, risk families,
+# and the customer's words that are the evidence, marked in the text.
+
+# The contract's risk families, as a supervisor names them.
+RISK_FAMILIES = {
+    "regulator": pgettext_lazy("risk family", "Regulator complaint"),
+    "media": pgettext_lazy("risk family", "Media exposure"),
+    "legal": pgettext_lazy("risk family", "Legal risk"),
+    "injury": pgettext_lazy("risk family", "Personal injury"),
+    "food_safety": pgettext_lazy("risk family", "Food safety"),
+    "safety_hazard": pgettext_lazy("risk family", "Safety hazard"),
+}
+# Below this a type suggestion is shown as low confidence, when the suggestion does not say so itself.
+LOW_CONFIDENCE = 0.5
+
+
+def percent(value: Any) -> str:
+    try:
+        return f"{round(float(value) * 100)}%"
+    except (TypeError, ValueError):
+        return ""
+
+
+def _confidence(value: Any) -> float | None:
+    try:
+        return max(0.0, min(1.0, float(value)))
+    except (TypeError, ValueError):
+        return None
+
+
+def _type_words(s: dict[str, Any]) -> list[str]:
+    """The words that decided the type: `type_evidence`, or the words of an older `type_reason` ("about …: a、b")."""
+    words = s.get("type_evidence")
+    if isinstance(words, list):
+        return [str(w) for w in words if w]
+    reason = s.get("type_reason") or ""
+    return [w for w in reason.split(": ", 1)[1].split("、") if w] if ": " in reason else []
+
+
+def _risk_entry(risk: dict[str, Any]) -> dict[str, Any] | None:
+    """One risk of either shape: the contract's {family, evidence, confidence} or the older {risk, term, reason}."""
+    code = risk.get("risk") or ""
+    family = risk.get("family") or (family_of(code) if code else None) or ""
+    evidence = risk.get("evidence") or risk.get("term") or ""
+    if not family and not code:
+        return None
+    confidence = _confidence(risk.get("confidence"))
+    detail = risk_label(code, risk.get("reason", "")) if code else ""
+    return {
+        "family": family,
+        "risk": code,
+        "label": str(RISK_FAMILIES[family]) if family in RISK_FAMILIES else detail or family,
+        "detail": detail if family in RISK_FAMILIES else "",
+        "evidence": evidence,
+        "confidence": confidence,
+        "confidence_pct": percent(confidence) if confidence is not None else "",
+    }
+
+
+def triage_view(suggestion: dict[str, Any] | None, type_names: dict[str, str]) -> dict[str, Any]:
+    """The suggestion as a page shows it, from the contract's shape or the older one (type_reason, risk/term).
+
+    `low` is never left to the reader: the suggestion's own `low_confidence`, else a confidence under LOW_CONFIDENCE,
+    else no type at all.
+    """
+    s = suggestion or {}
+    code = s.get("type_code") or ""
+    confidence = _confidence(s.get("type_confidence"))
+    if "low_confidence" in s:
+        low = bool(s["low_confidence"])
+    else:
+        low = not code or (confidence is not None and confidence < LOW_CONFIDENCE)
+    alternatives = []
+    for alt in s.get("alternatives") or []:
+        if isinstance(alt, dict) and alt.get("type_code") and alt["type_code"] != code:
+            conf = _confidence(alt.get("confidence"))
+            alternatives.append(
+                {
+                    "type_code": alt["type_code"],
+                    "name": type_names.get(alt["type_code"], alt["type_code"]),
+                    "confidence": conf,
+                    "confidence_pct": percent(conf) if conf is not None else "",
+                }
+            )
+    risks = [entry for r in s.get("risks") or [] if isinstance(r, dict) and (entry := _risk_entry(r))]
+    type_words = _type_words(s)
+    evidence = [{"words": r["evidence"], "kind": "risk", "family": r["family"], "label": r["label"]} for r in risks]
+    name = type_names.get(code, code)
+    evidence += [{"words": w, "kind": "type", "family": "", "label": name} for w in type_words]
+    return {
+        "shown": bool(code or risks),
+        "type_code": code,
+        "type_name": name,
+        "confidence": confidence,
+        "confidence_pct": percent(confidence) if confidence is not None else "",
+        "confidence_number": round(confidence * 100) if confidence is not None else None,
+        "low": low,
+        "type_words": type_words,
+        "alternatives": alternatives,
+        "risks": risks,
+        "evidence": [e for e in evidence if e["words"]],
+    }
+
+
+def mark_evidence(text: str, evidence: list[dict[str, Any]]) -> SafeString:
+    """`text`, HTML-escaped, with every occurrence of the evidence words wrapped in <mark>.
+
+    Words are found as the analyser finds them (traditional/full-width/case folded, same length), so offsets in the
+    folded text are offsets in the original. Overlaps: the earlier, then the longer, occurrence wins.
+    """
+    if not text:
+        return mark_safe("")
+    folded = normalise(text)
+    spans: list[tuple[int, int, dict[str, Any]]] = []
+    for item in evidence:
+        needle = normalise(str(item.get("words") or ""))
+        if not needle.strip():
+            continue
+        start = folded.find(needle)
+        while start != -1:
+            spans.append((start, start + len(needle), item))
+            start = folded.find(needle, start + len(needle))
+    spans.sort(key=lambda span: (span[0], span[0] - span[1]))
+    out, pos = [], 0
+    for start, end, item in spans:
+        if start < pos:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(
+            format_html(
+                '<mark class="evidence evidence-{}" data-family="{}" title="{}">{}</mark>',
+                item["kind"],
+                item.get("family", ""),
+                item.get("label", ""),
+                text[start:end],
+            )
+        )
+        pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import followup_views, views, workbench_views
+from . import followup_views, triage_views, views, workbench_views
 from .auth import LoginView
 
 app_name = "web"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("complaints/new", views.complaint_new, name="complaint_new"),
+    path("complaints/new/suggestion", triage_views.triage_live, name="triage_live"),
     path("customers/lookup", views.customer_lookup, name="customer_lookup"),
     path("complaints/<str:number>", views.complaint_detail, name="complaint"),
     path("complaints/<str:number>/actions/<str:action>", views.complaint_action, name="complaint_action"),

@@ -38,9 +38,10 @@ from .display import (
     clock_rows,
     due_tone,
     event_details,
-    risk_label,
+    mark_evidence,
     rule_result,
     suggestion_rows,
+    triage_view,
 )
 from .forms import (
     ACTION_FORMS,
@@ -289,7 +290,7 @@ def _complaint_context(
     now = timezone.now()
     allowed = _action_forms(complaint, user, failed=failed)
     type_names = {c.code: c.display_name for c in Category.objects.only("code", "name", "name_en")}
-    suggestion = complaint.suggestion or {}
+    triage = triage_view(complaint.suggestion, type_names)
     if task_form is None and tasks_actions.may_add_tasks(complaint, user):
         task_form = TaskForm()
     return {
@@ -305,11 +306,8 @@ def _complaint_context(
         "clocks": clock_rows(deadlines_of(complaint), now),
         "rule_hits": _rule_hits(complaint),
         "suggestion_rows": suggestion_rows(complaint, type_names),
-        "risks": [
-            {**r, "label": risk_label(r.get("risk", ""), r.get("reason", ""))}
-            for r in suggestion.get("risks") or []
-            if isinstance(r, dict)
-        ],
+        "triage": triage,
+        "description_marked": mark_evidence(complaint.description, triage["evidence"]),
         "linked": list(
             complaints_visible_to(user)
             .filter(linked=complaint)

@@ -44,3 +44,43 @@ document.addEventListener("click", function (event) {
     done();
   }
 });
+
+// The live suggestion beside the new-complaint form: a click on a suggested type (or a runner-up) puts it in the
+// form's type field; the buttons show which one the field holds now.
+(function () {
+  "use strict";
+
+  function typeField() {
+    return document.getElementById("id_type_code");
+  }
+
+  function showPicked() {
+    var field = typeField();
+    if (!field) return;
+    document.querySelectorAll("[data-set-type]").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.getAttribute("data-set-type") === field.value ? "true" : "false");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-set-type]") : null;
+    var field = typeField();
+    if (!button || !field) return;
+    var code = button.getAttribute("data-set-type");
+    var known = Array.prototype.some.call(field.options, function (option) {
+      return option.value === code;
+    });
+    if (!known) return;
+    field.value = code;
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+    showPicked();
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "id_type_code") showPicked();
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "triage-live") showPicked();
+  });
+})();
