@@ -25,6 +25,7 @@ from kesu.accounts.roles import REVIEW_RANK
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.models import Organization
 from kesu.core.numbering import complaint_number
+from kesu.core.text import check_text
 from kesu.followup import services as followup
 from kesu.notifications.services import notify
 from kesu.routing import services as routing
@@ -43,6 +44,13 @@ from .states import CUSTOMER_ACTIONS, HANDLING, REVIEW_RANK_FOR_LEVEL, TRANSITIO
 
 S = Status
 MONEY_MAX = Decimal("999999999999.99")
+QUANTITY_MAX = 10_000_000
+# What a complaint's dates may be: nothing received before the system's era (2000) or more than a few
+# minutes ahead of the clock, nothing that happened before 1990 or after it was received. Outside these a
+# date is a typo (or a probe): year 1 overflows the repeat window, 1900 shows the zone's local mean time.
+EARLIEST_RECEIVED = dt.date(2000, 1, 1)
+EARLIEST_OCCURRED = dt.date(1990, 1, 1)
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,6 +162,7 @@ def _save(
 
 def _text(value: Any, field_name: str, *, required: bool, max_length: int | None = None) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    check_text(text, field_name)
     if required and not text:
         raise ValidationFailed(_("This field is required."), field=field_name)
     if max_length and len(text) > max_length:
@@ -167,6 +176,8 @@ def _text(value: Any, field_name: str, *, required: bool, max_length: int | None
 def _money(value: Any, field_name: str) -> Decimal | None:
     if value is None or value == "":
         return None
+    if isinstance(value, bool):  # JSON true is not 1.00 yuan
+        raise ValidationFailed(_("Enter an amount in yuan, such as 5000.00."), field=field_name)
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -281,9 +292,14 @@ def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
     ]:
         clean[name] = check(lambda n=name, lim=limit: _text(getattr(data, n), n, required=False, max_length=lim)) or ""
     clean["amount"] = check(lambda: _money(data.amount, "amount"))
-    if data.quantity is not None and (not isinstance(data.quantity, int) or data.quantity < 0):
-        errors.setdefault("quantity", []).append(_("Enter a whole number of pieces, 0 or more."))
-    clean["quantity"] = data.quantity
+    quantity = data.quantity
+    if quantity is not None and (
+        isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 <= quantity <= QUANTITY_MAX
+    ):
+        errors.setdefault("quantity", []).append(
+            _("Enter a whole number of pieces from 0 to %(max)s.") % {"max": f"{QUANTITY_MAX:,}"}
+        )
+    clean["quantity"] = quantity
     flags = []
     valid_flags = set(Flag.values)
     for flag in data.flags or []:
@@ -294,49 +310,83 @@ def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
         elif flag not in flags:
             flags.append(flag)
     clean["flags"] = flags
-    received_at = data.received_at or now
-    if timezone.is_naive(received_at):
-        received_at = timezone.make_aware(received_at)
-    if received_at > now + dt.timedelta(minutes=5):
+    received_at = check(lambda: _moment(data.received_at, "received_at")) or now
+    if received_at < _start_of(EARLIEST_RECEIVED):
+        errors.setdefault("received_at", []).append(
+            _("The complaint cannot have been received before %(date)s.") % {"date": EARLIEST_RECEIVED.isoformat()}
+        )
+    elif received_at > now + CLOCK_SKEW:
         errors.setdefault("received_at", []).append(_("The complaint cannot be received in the future."))
     clean["received_at"] = received_at
-    occurred_at = data.occurred_at
+    occurred_at = check(lambda: _moment(data.occurred_at, "occurred_at"))
     if occurred_at is not None:
-        if timezone.is_naive(occurred_at):
-            occurred_at = timezone.make_aware(occurred_at)
-        if occurred_at > now + dt.timedelta(minutes=5):
+        if occurred_at < _start_of(EARLIEST_OCCURRED):
+            errors.setdefault("occurred_at", []).append(
+                _("The event cannot have happened before %(date)s.") % {"date": EARLIEST_OCCURRED.isoformat()}
+            )
+        elif occurred_at > now + CLOCK_SKEW:
             errors.setdefault("occurred_at", []).append(_("The event cannot have happened in the future."))
+        elif occurred_at > received_at and "received_at" not in errors:
+            errors.setdefault("occurred_at", []).append(
+                _("The event cannot have happened after the complaint was received.")
+            )
     clean["occurred_at"] = occurred_at
 
     category = None
-    if data.type_code:
-        category = Category.objects.filter(code=data.type_code, active=True).first()
+    type_code = check(lambda: _text(data.type_code, "type_code", required=False, max_length=40))
+    if type_code:
+        category = Category.objects.filter(code=type_code, active=True).first()
         if category is None:
-            errors.setdefault("type_code", []).append(
-                _("Unknown complaint type “%(code)s”.") % {"code": data.type_code}
-            )
+            errors.setdefault("type_code", []).append(_("Unknown complaint type “%(code)s”.") % {"code": type_code})
     clean["category"] = category
 
     cust = data.customer
     clean["customer_name"] = check(lambda: _text(cust.name, "customer.name", required=True, max_length=100))
     clean["customer_kind"] = check(lambda: _choice(cust.kind or CustomerKind.CONSUMER, CustomerKind, "customer.kind"))
     clean["customer_relationship"] = check(lambda: _choice(cust.relationship, Relationship, "customer.relationship"))
-    phone = (cust.phone or "").strip().replace(" ", "").replace("-", "")
+    phone = normalise_phone(check(lambda: _text(cust.phone, "customer.phone", required=False)) or "")
     if phone and not (phone.lstrip("+").isdigit() and 5 <= len(phone) <= 20):
         errors.setdefault("customer.phone", []).append(_("Enter a phone number of digits only, such as 13812341234."))
     clean["customer_phone"] = phone
-    email = (cust.email or "").strip().lower()
+    email = (check(lambda: _text(cust.email, "customer.email", required=False)) or "").lower()
     if email and ("@" not in email or "." not in email.split("@")[-1] or len(email) > 254):
         errors.setdefault("customer.email", []).append(_("Enter a valid e-mail address."))
     clean["customer_email"] = email
-    clean["customer_external_id"] = (cust.external_id or "").strip()[:64]
-    clean["customer_id_number"] = (cust.id_number or "").strip()[:32]
-    clean["customer_company"] = (cust.company or "").strip()[:200]
+    for attr, limit in (("external_id", 64), ("id_number", 32), ("company", 200)):
+        clean[f"customer_{attr}"] = (
+            check(lambda a=attr, lim=limit: _text(getattr(cust, a), f"customer.{a}", required=False, max_length=lim))
+            or ""
+        )
     if not (phone or email or clean["customer_external_id"]) and "customer.phone" not in errors:
         errors.setdefault("customer.phone", []).append(_("Give the customer's phone, e-mail or customer id."))
     if errors:
         raise DomainError("validation_error", _("Please correct the marked fields."), fields=errors)
     return clean
+
+
+def normalise_phone(value: str) -> str:
+    """The form a phone number is stored and found by: no spaces, dashes or brackets."""
+    return "".join(ch for ch in (value or "").strip() if ch not in " -()\u3000")
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def _moment(value: Any, field_name: str) -> dt.datetime | None:
+    """An aware datetime from an input one (naive: the organisation's time zone), or a field error."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, dt.datetime):
+        raise ValidationFailed(_("Enter a date and time such as 2026-11-22T14:30:00+08:00."), field=field_name)
+    if timezone.is_naive(value):
+        try:
+            value = timezone.make_aware(value)
+        except (OverflowError, ValueError):
+            raise ValidationFailed(
+                _("Enter a date and time such as 2026-11-22T14:30:00+08:00."), field=field_name
+            ) from None
+    return value
 
 
 def find_customer(*, phone: str = "", email: str = "", external_id: str = "") -> Customer | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from kesu.complaints.access import access_complaint, complaints_visible_to
 from kesu.core.errors import DomainError
@@ -18,6 +18,7 @@ from kesu.followup.models import AgendaItem, AgendaStatus, Campaign
 from kesu.routing.models import Task
 from kesu.routing.tasks_actions import do_create_task, do_update_task, tasks_of
 
+from ..schemas.common import Body, Version
 from ..schemas.complaints import local_time
 
 router = Router()
@@ -40,7 +41,7 @@ class TaskOut(Schema):
     version: int
 
 
-class TaskIn(Schema):
+class TaskIn(Body):
     title: str = Field(..., max_length=200)
     department: str | None = None
     owner: str | None = None
@@ -48,11 +49,11 @@ class TaskIn(Schema):
     required: bool = True
 
 
-class TaskUpdate(Schema):
+class TaskUpdate(Body):
     status: Literal["open", "in_progress", "done", "cancelled"] | None = None
     note: str | None = Field(None, max_length=5000)
     owner: str | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 def task_json(t: Task, now: dt.datetime) -> dict[str, Any]:
@@ -121,10 +122,10 @@ class RevisitOut(Schema):
     done_at: dt.datetime | None
 
 
-class RevisitIn(Schema):
+class RevisitIn(Body):
     status: Literal["done", "unreachable"]
     result: str = Field(..., max_length=5000)
-    satisfaction: int | None = Field(None, ge=1, le=5)
+    satisfaction: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
 
 
 def revisit_json(r) -> dict[str, Any]:
@@ -159,7 +160,7 @@ def record_revisit(request, revisit_id: int, payload: RevisitIn):
     return revisit_json(followup.revisits_for(request.user).get(pk=revisit_id))
 
 
-class CampaignIn(Schema):
+class CampaignIn(Body):
     name: str = Field(..., max_length=100)
     agents: list[str]
     due_at: dt.datetime
@@ -169,7 +170,7 @@ class CampaignIn(Schema):
     type_code: str | None = None
     department: str | None = None
     store: str | None = None
-    satisfaction_gte: int | None = Field(None, ge=1, le=5)
+    satisfaction_gte: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
 
 
 class CampaignOut(Schema):
@@ -218,7 +219,7 @@ class AgendaOut(Schema):
     decided_by: str | None
 
 
-class DecisionIn(Schema):
+class DecisionIn(Body):
     decision: str = Field(..., max_length=5000)
     meeting_on: dt.date | None = None
 
@@ -286,8 +287,8 @@ def rating_link(request, number: str):
     }
 
 
-class PublicRatingIn(Schema):
-    score: int = Field(..., ge=1, le=5)
+class PublicRatingIn(Body):
+    score: Annotated[StrictInt, Field(ge=1, le=5)]
     comment: str = Field("", max_length=2000)
 
 

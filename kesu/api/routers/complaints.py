@@ -153,6 +153,15 @@ def act(request, number: str, action: str, payload: ActionIn | None = None):
     if do is None:
         raise NotFound(_("Unknown action “%(action)s”.") % {"action": action})
     body: dict[str, Any] = payload.model_dump(exclude_unset=True) if payload else {}
+    foreign = [name for name in body if name != "version" and name not in ACTION_FIELDS[action]]
+    if foreign:
+        raise DomainError(
+            "validation_error",
+            _("Please correct the marked fields."),
+            fields={
+                name: [_("“%(action)s” does not take this field.") % {"action": action}] for name in foreign
+            },
+        )
     missing = [name for name in REQUIRED.get(action, ()) if body.get(name) is None]
     if missing:
         raise DomainError(

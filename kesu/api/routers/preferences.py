@@ -7,6 +7,8 @@ from pydantic import Field
 
 from kesu.notifications.services import preferences_of, set_preferences
 
+from ..schemas.common import Body
+
 router = Router()
 
 
@@ -16,7 +18,7 @@ class PreferencesOut(Schema):
     email_address: str | None = Field(description="where e-mails go (set by an administrator)")
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(Body):
     email: bool
 
 

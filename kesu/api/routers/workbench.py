@@ -17,6 +17,8 @@ from kesu.notifications.models import Notification
 from kesu.notifications.services import mark_read, unread_count
 from kesu.rules.accuracy import suggestion_accuracy
 
+from ..schemas.common import Body
+
 router = Router()
 
 
@@ -35,7 +37,7 @@ class NotificationPage(Schema):
     items: list[NotificationOut]
 
 
-class ReadIn(Schema):
+class ReadIn(Body):
     ids: list[int] | None = Field(None, description="omit to mark all as read")
 
 
@@ -78,7 +80,7 @@ class PenaltyOut(Schema):
     created_at: dt.datetime
 
 
-class DecisionIn(Schema):
+class DecisionIn(Body):
     note: str = ""
     amount: str | None = Field(None, description="confirm only: the amount, if the supervisor sets another")
 

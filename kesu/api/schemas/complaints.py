@@ -1,18 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictInt
 
 from kesu.complaints.actions import allowed_actions
 from kesu.complaints.models import Complaint, Event
 from kesu.core.masking import mask_email, mask_id_number, mask_phone
 from kesu.sla.clocks import deadlines_of
 
-Money = str | int | float
+from .common import Body, Count, Money, Version
 
 
 class CustomerIn(Schema):
@@ -42,7 +42,7 @@ class ComplaintIn(Schema):
     batch_no: str | None = Field(None, max_length=64)
     order_no: str | None = Field(None, max_length=64)
     store: str | None = Field(None, max_length=200)
-    quantity: int | None = Field(None, ge=0)
+    quantity: Count | None = None
     amount: Money | None = Field(None, description='Amount involved in CNY, a decimal string such as "5200.00".')
     demand: Literal["refund", "exchange", "repair", "compensation", "apology", "improvement", "other"] | None = None
     occurred_at: dt.datetime | None = None
@@ -54,15 +54,16 @@ class ComplaintIn(Schema):
     flags: list[Literal["line_stop", "batch", "rohs_reach", "safety", "media", "regulator"]] = []
 
 
-class ActionIn(Schema):
-    """The body of POST /complaints/{number}/actions/{action}; which fields apply depends on the action."""
+class ActionIn(Body):
+    """The body of POST /complaints/{number}/actions/{action}; which fields apply depends on the action
+    (a field of another action is refused like an unknown one)."""
 
-    version: int | None = Field(None, description="The version you last saw; a different current one → 409.")
+    version: Version | None = None
     note: str | None = None
     type_code: str | None = None
     severity: Literal["A", "B", "C"] | None = None
     priority: Literal["urgent", "important", "routine"] | None = None
-    level: int | None = Field(None, ge=1, le=3)
+    level: Annotated[StrictInt, Field(ge=1, le=3)] | None = None
     justified: bool | None = None
     reason: str | None = None
     department: str | None = None
@@ -73,7 +74,7 @@ class ActionIn(Schema):
     accepted: bool | None = None
     comment: str | None = None
     summary: str | None = None
-    score: int | None = None
+    score: StrictInt | None = None
     approved: bool | None = None
     reply: str | None = None
     text: str | None = None

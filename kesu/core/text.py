@@ -1,0 +1,47 @@
+"""Text from outside: the one check every edge and action applies before a string reaches the database.
+
+PostgreSQL refuses a NUL character (U+0000) in any text value, SQLite keeps it and every later reader
+trips over it; no complaint, name or search word has a reason to carry one. So it is refused where the
+input arrives, naming the field, before anything is stored or queried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .errors import ValidationFailed
+
+NUL = "\x00"
+
+
+def nul_message() -> str:
+    return _("This field contains a NUL character (\\u0000), which is not allowed.")
+
+
+def check_text(value: str, field: str) -> str:
+    """`value` unchanged, or ValidationFailed naming `field` if it carries a NUL character."""
+    if NUL in value:
+        raise ValidationFailed(nul_message(), field=field)
+    return value
+
+
+def fields_with_nul(value: Any, prefix: str = "") -> Iterator[str]:
+    """The dotted names of every string (key or value) in a JSON-like structure that carries a NUL.
+
+    {"customer": {"name": "a\\x00"}} → "customer.name"; list items keep their parent's name."""
+    if isinstance(value, str):
+        if NUL in value:
+            yield prefix or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, str) and NUL in key:
+                yield prefix or "body"
+                continue
+            yield from fields_with_nul(item, name)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from fields_with_nul(item, prefix)
