@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kesu.rules import lexicon, type_lexicon
-from kesu.rules.risk import RISKS, RiskHit, analyse, normalise, terms_to_disable
+from kesu.rules.risk import FAMILIES, RISKS, RiskHit, analyse, family_of, normalise, terms_to_disable
 from kesu.rules.types import TYPES, suggest_type
 
 
@@ -386,8 +386,11 @@ def test_false_friends_of_the_colloquial_terms(risk, text):
 def test_hit_reports_the_words_as_written_and_where():
     text = "請問，我會找律師處理"
     [hit] = analyse(text)
-    assert hit == RiskHit(risk="legal", term="律師", start=text.index("律師"), reason=hit.reason)
+    assert hit == RiskHit(
+        risk="legal", term="律師", start=text.index("律師"), reason=hit.reason, confidence=hit.confidence
+    )
     assert "律師" in hit.reason
+    assert 0 < hit.confidence <= 1
 
 
 def test_full_width_digits_keep_their_offsets():
@@ -544,3 +547,277 @@ def test_importable_and_usable_without_django():
     result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # jieba's start-up messages are silenced
+
+
+# --- risk families: how customers really write about each ----------------------------------------------------
+
+
+def families(text: str) -> set[str]:
+    return {family for hit in analyse(text) if (family := family_of(hit.risk))}
+
+
+FAMILY_FOUND = {
+    "regulator": [
+        "已经打了12345，等回复",
+        "快递丢了，我打12305投诉",
+        "准备去315投诉你们",
+        "今年3·15我一定要把你们挂出来",
+        "已经向当地食药监反映了后厨的问题",
+        "司机绕路，我已经投诉到运管了",
+        "已经投诉到区里的市场监管所了",
+        "我已经向交通运输局投诉了这家驾校",
+        "我会向有关部门反映，你们等着",
+        "这事不解决我就去质监",
+        "打１２３１５都沒用，那我就找消協",  # full-width digits, traditional characters
+        "我是不想闹大，但你们再这样我只能打12315了",  # a threat behind a denial
+    ],
+    "media": [
+        "我已经在车质网投诉了，你们看着办",
+        "黑猫投诉上已经提交了",
+        "我会到网上说说，让大家评评理",
+        "我在汽车之家论坛发帖了",
+        "大众点评上写了差评，还要发到小红书",
+        "千万别买，买了后悔",
+        "劝大家别在这家店买东西",
+        "给大家提个醒，这家外卖千万别点",
+        "不建议大家购买，质量太差了",
+        "各位慎买",
+        "避雷！！！这家奶茶店别去",
+        "已经发抖音了 大家都在看🙂",  # spaces and emoji as punctuation
+        "我要去xhs发帖曝光你们",
+    ],
+    "legal": [
+        "法院见",
+        "已经委托律师发律师函了",
+        "再不处理我就走法律程序",
+        "我会通过法律手段解决",
+        "二审我会继续上诉",
+        "已经申请劳动仲裁",
+        "我打了110，派出所出警了",
+        "警察都来了你们还不认",
+        "这属于消费欺诈，要求退一赔三",
+        "卖假货，我要求假一赔十",
+        "买到临期货，要求退一赔十",
+        "根据《消费者权益保护法》第五十五条",
+        "按照三包法应该给我换车",
+        "我保留追究你们法律责任的权利",
+    ],
+    "injury": [
+        "工人被毛刺划伤手",
+        "刀片弹出来划破了手指",
+        "孩子的手被玩具边划破了，流了好多血",
+        "在店里滑倒摔伤了",
+        "椅子塌了，我爸摔下来骨折了",
+        "送到医院缝了五针",
+        "半夜去看急诊",
+        "面霜用了两天脸上又红又痒，起疹子",
+        "孩子被门夹到手，现在还肿着",
+        "差点被掉下来的灯砸到",
+        "老人都中暑了",
+        "人已经住院了",
+    ],
+    "food_safety": [
+        "外卖里吃出一根头发",
+        "米饭里有虫",
+        "汤里有只苍蝇",
+        "披萨里有蟑螂腿",
+        "菜里有钢丝球的丝",
+        "饺子里吃出一块塑料",
+        "沙拉里有玻璃渣",
+        "吃完上吐下泻，肯定是食物中毒",
+        "点的烤串吃完肚子疼了一晚上",
+        "吃完你家的炒饭拉肚子",
+        "肉是馊的",
+        "牛奶变质了",
+        "面包发霉了",
+        "零食过期半年了",
+        "鸭脖一股异味",
+        "鸭脖臭了",
+        "鸡翅里面是生的，还带血",
+        "猪肉没熟",
+        "奶粉里面有一块黑色的硬东西",
+    ],
+    "safety_hazard": [
+        "充电器插上就冒烟",
+        "电动车充电的时候起火了",
+        "插座着火了",
+        "车子停在车库自燃了",
+        "电线烧焦了",
+        "洗衣机漏电",
+        "台灯用的时候手碰到灯座被电到了",
+        "外壳一碰手就麻了一下，是不是漏电",
+        "充电宝充着充着爆炸了",
+        "手机电池鼓包了",
+        "燃气灶有燃气泄漏的味道",
+        "儿童床的护栏断裂",
+        "衣柜门掉下来了",
+        "刹车失灵，差点出事故",
+        "刹车变软，踩到底才能停",
+        "高速上开着开着突然熄火",
+        "行驶中熄火，车辆失去动力",
+        "时速110的时候方向盘抖得握不住",
+        "转向助力突然失效",
+        "追尾时安全气囊没弹",
+        "过弯的时候车辆失控",
+        "天窗在高速上突然爆裂了",
+        "轮胎鼓包了，才开了三千公里",
+        "电梯突然下坠了好几层",
+        "电梯困人一个小时没人来",
+        "玻璃杯倒了热水直接炸了",
+        "车辆在高速行驶中突然跳到空挡",
+        "儿童玩具的小零件很容易掉，孩子差点放进嘴里",
+        "电动尾门夹手，没有防夹功能",
+    ],
+}
+
+FAMILY_NOT_FOUND = {
+    "regulator": [
+        "12315就算了，你们给我换一个就行",  # denied after the term
+        "不需要打12345，你们处理好就行",
+        "我在工商银行办的卡被扣了年费",
+        "去工商银行办卡排了一个小时",
+        "坐315路公交去的门店",
+        "单价3.15元一斤，结果称重不对",
+    ],
+    "media": [
+        "照片曝光不足，相机对焦也不准",
+        "在抖音直播间买的",
+        "车上的多媒体系统经常死机",
+        "不会发到网上的，放心",
+    ],
+    "legal": [
+        "我不会起诉的，只希望你们给个说法",
+        "律师我就不找了，你们看着办吧",
+        "报警倒不至于，给我退钱就行",
+        "律师楼附近的那家店服务太差",
+        "法院路的门店态度不好",
+        "律师事务所旁边那家奶茶店出餐太慢",
+        "按三包规定给我换一个变速箱",  # a warranty rule, not a lawsuit
+    ],
+    "injury": [
+        "外观划伤严重，要求换货",
+        "产品表面划伤，影响美观",
+        "零件外观划伤，请贵司加强包装",
+        "新车后保险杠有划痕",
+        "镜头表面有一道划痕",
+        "手机屏幕划伤了",
+        "苹果有碰伤，不太新鲜",
+        "受伤倒是没有，就是吓了一跳",
+        "人倒是没受伤，车门凹进去了一块",
+        "幸好没有人受伤",
+        "没有受伤",
+        "旁边两台车也被烧了",
+        "气死我了",
+        "热死了，店里空调都不开",
+        "笑死，这就是你们说的正品",
+    ],
+    "food_safety": [
+        "优惠券过期了",
+        "会员卡过期了不能用",
+        "客服说过期的券可以补发",
+        "灭火器过期了，物业也不换",
+        "炸鸡凉了，炸串也不脆",
+        "油炸的东西太油腻了",
+        "小笼包爆汁，就是有点咸",
+        "爆浆蛋糕不够甜",
+        "冰箱坏了，里面的菜全坏了",  # the customer's own groceries
+        "薯片全碎成渣了，包装太差",
+    ],
+    "safety_hazard": [
+        "这家店生意火爆，等了一个小时",
+        "买的杀毒软件激活不了",
+        "这是今年的爆款，质量一般",
+        "周末店里爆满",
+        "双十一爆单，发货太慢",
+        "辣到爆炸，但是分量太少",
+        "理发师给我剪了个爆炸头",
+        "这车动力太拉胯了",
+        "店员说不会漏电的，让我放心用",
+        "销售说这车绝对不会自燃",
+        "说明书上写着万一漏电会自动断电",
+        "没有漏电，就是不制热",
+        "这个安全座椅的布料起球了",
+        "灭火器箱子的锁扣坏了",
+        "吓我一跳，以为要爆了，结果是传感器坏了",
+        "座椅皮面开裂了",
+        "洗衣机门打不开，衣服锁在里面",
+        "我们一起火锅店吃饭",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("family", "text"), [(family, text) for family, texts in FAMILY_FOUND.items() for text in texts]
+)
+def test_family_is_found_as_customers_write_it(family, text):
+    assert family in families(text), analyse(text)
+
+
+@pytest.mark.parametrize(
+    ("family", "text"), [(family, text) for family, texts in FAMILY_NOT_FOUND.items() for text in texts]
+)
+def test_family_is_not_raised_by_denials_false_friends_or_staff_assurances(family, text):
+    assert family not in families(text), analyse(text)
+
+
+def test_every_family_has_positive_and_negative_examples():
+    assert set(FAMILY_FOUND) == set(FAMILIES) == set(FAMILY_NOT_FOUND)
+
+
+def test_a_cosmetic_scratch_is_no_injury_but_a_scratched_person_is():
+    assert "injury" not in risks("外观划伤")
+    assert "injury" not in risks("表面划伤，有几处划痕")
+    assert "injury" in risks("工人被毛刺划伤手")
+    assert "injury" in risks("划伤了孩子的脸")
+
+
+# --- confidence ------------------------------------------------------------------------------------------------
+
+
+def confidence(text: str, risk: str) -> float:
+    [hit] = [hit for hit in analyse(text) if hit.risk == risk]
+    return hit.confidence
+
+
+@pytest.mark.parametrize(
+    ("strong", "weak", "risk"),
+    [
+        ("我已经打了12315", "我要去举报你们", "regulator"),
+        ("等着收律师函吧", "你们这是欺诈", "legal"),
+        ("怀疑是食物中毒", "吃完有点不舒服", "food_safety"),
+        ("我要找记者曝光", "大家避雷", "media"),
+        ("牛奶过期了", "东西过期了", "spoiled"),  # 过期 without food words
+        ("插座着火了", "万一着火怎么办", "fire"),  # imagined, not reported
+    ],
+)
+def test_explicit_terms_are_more_certain_than_weak_ones(strong, weak, risk):
+    assert confidence(strong, risk) > confidence(weak, risk)
+
+
+def test_confidence_is_high_for_explicit_terms_and_low_for_weak_ones():
+    assert confidence("我已经打了12315", "regulator") >= 0.9
+    assert confidence("等着收律师函吧", "legal") >= 0.9
+    assert confidence("怀疑是食物中毒", "food_safety") >= 0.85
+    assert confidence("大家避雷", "media") <= 0.6
+    assert confidence("东西过期了", "spoiled") <= 0.5
+
+
+def test_a_threat_keeps_its_full_confidence():
+    assert confidence("如果再不处理我就打12315", "regulator") == confidence("我已经打了12315", "regulator")
+
+
+def test_two_weak_signs_are_surer_than_one():
+    one = confidence("大家避雷", "media")
+    two = confidence("踩雷了，大家避雷", "media")
+    assert one < two < 1
+
+
+def test_every_hit_has_a_confidence_between_0_and_1():
+    text = "孩子吃了过期的蛋糕上吐下泻住院了，我已经找了律师，还要发微博曝光，插座也冒烟了"
+    hits = analyse(text)
+    assert {family_of(hit.risk) for hit in hits} >= set(FAMILIES) - {"regulator"}
+    assert all(0 < hit.confidence <= 1 for hit in hits)
+
+
+def test_existing_callers_may_leave_confidence_out():
+    assert RiskHit(risk="legal", term="律师", start=0, reason="r").confidence == 0.8

@@ -15,7 +15,10 @@ A `Group` is a set of patterns for one risk that share one reason and the same g
   haircut, 工商银行 a bank);
 - `word`: the match must start and end on a word boundary as jieba segments the text (一起火锅 is not 起火,
   暂停线上 is not 停线);
-- `negatable`: whether a negator shortly before the match cancels it (没有受伤, 不想打12315).
+- `negatable`: whether a negator shortly before the match cancels it (没有受伤, 不想打12315), or a denial right after
+  it (受伤倒是没有, 12315就算了);
+- `confidence`: how sure a hit of this group is, 0–1: explicit terms (12315, 律师函, 食物中毒) high, weak or
+  context-dependent ones (避雷, 过期 without food words) lower. A hazard only imagined (万一着火怎么办) counts for less.
 
 Keep patterns specific. A term that fires on ordinary complaints teaches agents to ignore the flag; agents'
 rejections are counted and noisy terms can be switched off (`disabled_terms`).
@@ -35,6 +38,7 @@ class Group(NamedTuple):
     word: bool = False
     negatable: bool = True
     window: int = 15
+    confidence: float = 0.8
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -58,7 +62,8 @@ TRADITIONAL_TO_SIMPLIFIED = (
     "嗎吗 誰谁 謝谢 給给 陽阳 爺爷 趕赶 證证 鬥斗 訊讯 銷销 僅仅 優优 補补 裡里 裏里 於于 後后 當当 著着 "
     "乾干 濕湿 淨净 髒脏 爛烂 黃黄 綠绿 藍蓝 聲声 響响 驚惊 嚴严 廢废 縫缝 針针 膚肤 臉脸 腳脚 脛胫 頸颈 "
     "齒齿 術术 輸输 廁厕 樑梁 鋁铝 銅铜 錫锡 鍵键 釘钉 鏈链 輪轮 擋挡 闆板 墊垫 艙舱 緊紧 鬆松 彈弹 "
-    "嚨咙 凍冻 噁恶 嗆呛 癢痒 膿脓 腫肿 衝冲 軟软 輛辆 舊旧 顯显 蘋苹 啟启 窩窝"
+    "嚨咙 凍冻 噁恶 嗆呛 癢痒 膿脓 腫肿 衝冲 軟软 輛辆 舊旧 顯显 蘋苹 啟启 窩窝 勸劝 評评 規规 詐诈 駛驶 "
+    "墜坠 毀毁 審审 貓猫 洩泄 禍祸 飄飘 陰阴 騰腾 夠够 憑凭 適适 蓮莲 啞哑 鑒鉴 鑑鉴 齡龄 嬰婴 屬属"
 )
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -80,7 +85,7 @@ FOOD = r"(?:吃(?!药|亏|惊|力|香|醋|不消)|喝|嘴里|口里|咽|嚼|咬|
 
 # Medicines, cosmetics and chemicals: illness after these is an injury, not food safety.
 NON_FOOD_INTAKE = (
-    r"(?:药|化妆品|护肤品|面膜|面霜|护手霜|身体乳|乳液|精华|精油|口红|粉底|防晒|洗面奶|沐浴露|牙膏|香水|洗发|染发|美容|嫩肤|医美|纹眉|美甲|"
+    r"(?:药|胶囊|保健品|维生素|钙片|鱼油|口服液|冲剂|化妆品|护肤品|面膜|面霜|护手霜|身体乳|乳液|精华|精油|口红|粉底|防晒|洗面奶|沐浴露|牙膏|香水|洗发|染发|美容|嫩肤|医美|纹眉|美甲|"
     r"纸尿裤|尿不湿|甲醛|油漆|除甲醛|消毒液|清洁剂|洗涤剂|杀虫剂|蚊香|香薰|涂抹|敷|吸入|闻了|刺鼻|化学味|油漆味|胶水味|塑料味)"
 )
 
@@ -113,16 +118,38 @@ PERSON = (
     r"行人|路人|业主|孙子|孙女)"
 )
 BODY = (
-    r"(?:(?<![龙插镜枕馒码石木罐斧锄箭针念苗线接源车床灯])头|脸|眼睛?|鼻子|嘴巴?|嘴唇|牙齿?|舌头|耳朵|脖子|喉咙|手指?|手臂|胳膊|手腕|手掌|手背|腿|膝盖|脚趾?|脚踝|脚背|"
-    r"腰|背|胸|胸口|肚子|皮肤|身上|肩膀?|额头|后脑勺?|下巴|指甲|尾椎骨?|屁股|臀部|大腿|小腿|手心|脚底|头皮|门牙)"
+    r"(?:(?<![龙插镜枕馒码石木罐斧锄箭针念苗线接源车床灯])头|脸|眼睛|眼(?!镜|看|光|前|神)|鼻子|(?<![壶瓶奶喷])嘴巴?|嘴唇|牙齿|牙(?![膏刷签线])|舌头|耳朵|脖子|喉咙|"
+    r"手指|手臂|手腕|手掌|手背|手心|手(?![机柄表环链套续工艺感把提册写电办法段下头游纸绢帕推车动])|胳膊|(?<![桌椅床凳柜架])腿|膝盖|"
+    r"(?<![桌椅床凳柜架])脚(?!垫|架|踏|本|步)|脚趾|脚踝|脚背|腰|背(?![面板景包带胶光后])|胸|胸口|肚子|皮肤|身上|肩(?!带)|肩膀|额头|后脑勺?|下巴|指甲|"
+    r"尾椎骨?|屁股|臀部|大腿|小腿|脚底|头皮|门牙)"
 )
 HARM = r"(?:划|割|烫|烧|夹|砸|扎|刺|撞|磕|咬|压|剪|戳|崴|扭|勒)"
 
+# Things whose surface gets scratched, scraped or dented (外观划伤, 表面划伤, 车漆刮伤, 苹果碰伤): cosmetic damage,
+# not a person hurt.
+SURFACE_DAMAGE = (
+    r"(?:外观|表面|外表|漆面|车漆|油漆|烤漆|漆|屏幕|屏|镜面|镜片|镜头|玻璃|面板|外壳|机身|机壳|壳子?|零件|产品|工件|部件|配件|"
+    r"表层|皮面|涂层|镀层|边框|中框|后盖|表盘|表镜|车身|轮毂|地板|桌面|台面|柜门|门板|车门|保险杠|包装|箱子|纸箱|盒子|鞋面|"
+    r"皮革|家具|木板|货物?|商品|东西|样品|来料|板材|型材|铝材|钢板|管材|背面|正面|侧面|边角|棱角|端面|水果|苹果|果子|果皮|表皮)"
+    r"(?:上|有|被|都|也|严重|多处|轻微|大面积|明显|出现|存在|有些|有点|还|全是|全都|发现|各种|几处|一处|好几处|一道|一条)*"
+    r"[^,.!?;。\s]{0,2}?(?:划|刮|擦|碰|磕|压|蹭|撞)(?:伤|破|花|坏|痕|印)|"
+    r"(?:划|刮|擦|碰|磕|压)伤(?:痕迹|印|处|点|面积|不良|缺陷)|(?:几|多|一|好几|两|三)处(?:划|刮|擦|碰|磕|压)伤"
+)
+
 NUMBER = r"(?:两|二|三|四|五|六|七|八|九|十|几|好几|很多|多少|多|无数|N|n|\d+)"
+
+# Expired things that are not goods (券, 积分, 保修) — 过期 of these is no spoilage.
+EXPIRED_NOT_GOODS = (
+    r"(?:券|卡|会员|积分|保修|质保|三包|活动|优惠|套餐|证|证件|护照|码|链接|红包|账户|密码|合同|押金|福利|权益|vip|"
+    r"资格|期限|租约|驾照|年检|保险)期?(?:已经?|都|早就?|也|快要?|马上)?过期|过期(?:作废|不候|未用)|"
+    r"过期的?(?:券|优惠券|代金券|卡|会员|积分|红包|链接|码|活动|证件|驾照|护照|合同|套餐|权益|福利)"
+)
 
 # Words that look like breakage but are not a product breaking in use.
 BREAKAGE_FALSE_FRIENDS = (
     r"(?:电话|网|网络|信号|联系|通话|线|货|电|气|水|头发|发尾|发丝|牙|牙齿)(?:都|也|就|又|突然)?断了|"
+    r"(?:皮面|皮革|漆面|漆|表皮|外皮|涂层|镀层|皮)(?:都|也|有点|大面积|已经)?(?:开裂|裂开|裂了)|"
+    r"(?:薯片|饼干|蛋糕|月饼|面包|鸡蛋|蛋|零食|巧克力|饼|糕点|粉丝|面条|米粉|蛋卷|酥)[^,.!?;。]{0,6}?(?:碎|裂|断|塌|破)|"
     r"断了(?:联系|货|网|电|线|气|水)|不断了|心(?:都)?碎了|(?:牙|牙齿|嘴唇|皮肤|手|脚|脚后跟)(?:都|也)?(?:裂|开裂|裂开|崩)|"
     r"(?:漆|漆面|皮|表皮|皮面|色|胶|毛|涂层|镀层|头发|墙皮|贴纸|标签|logo|字)(?:都|也|有点|大面积|大块|大片|成片)?脱落|"
     r"(?:价格|价|分数|成绩|眼泪|泪)(?:都)?掉下来|爆了粗口|人气|爆单|火爆|挤爆|爆了个火花|电话打爆|爆满|(?:撞|砸|踢|摔|压|踩|碰)(?:倒|翻|掉)了?(?:碎|裂|断|坏)|"
@@ -146,6 +173,15 @@ GROUPS: tuple[Group, ...] = (
         "mentions a government complaint hotline",
         (r"(?<!\d)(?:12315|12345|12365|12331|12358|12305|12328|12319|12369|12320|12366|12333|12326)(?!\d)",),
         negatable=True,
+        confidence=0.95,
+    ),
+    # The consumer rights day and its complaint line (去315投诉, 打315), not a price, a bus route or a room.
+    Group(
+        "regulator",
+        "mentions the consumer rights day or hotline (3·15)",
+        (r"(?<![\d.])3[·.]?15(?![\d.]|[路号室元块次公里米毫克度%线栋楼])",),
+        exclude=r"3[·.]?15晚会",
+        confidence=0.75,
     ),
     # Regulators and consumer associations by name.
     Group(
@@ -159,7 +195,10 @@ GROUPS: tuple[Group, ...] = (
             r"交通局|交通运输局|运管|环保局|生态环境局|税务局|工信部|通信管理局|电信用户申诉|银保监|金融监管|人民银行|证监会|"
             r"民航局|铁路局|文旅局|旅游局|教育局|人社局|劳动监察|网信办|纪委|人大代表",
             r"工商局|工商部门|工商所|(?:去|到|找|向|告到|投诉到|报给|报到)工商|市场局|消保(?:会|处|官)?",
+            r"缺陷产品管理中心|缺陷产品|召回中心|质检总局|质检局|市场监督管理总局|国家市场监督|市场监管所|监管所|商务局|商务部",
         ),
+        exclude=r"工商银行|工商(?:注册|信息|执照|登记)",
+        confidence=0.9,
     ),
     # Government in general: city hotlines, petitions, "the relevant departments", reports to the authorities.
     Group(
@@ -174,6 +213,19 @@ GROUPS: tuple[Group, ...] = (
             r"一二三一五|幺二三幺五|一二三四五|幺二三四五|全国12315|12315平台",
         ),
         exclude=r"举报(?:电话|奖励)?(?:是多少|在哪)",
+        confidence=0.75,
+    ),
+    # A complaint taken to some authority the customer names their own way (投诉到区里的市场监管所, 向交通局反映).
+    Group(
+        "regulator",
+        "threatens to complain to the authorities",
+        (
+            r"(?:投诉|举报|反映|反应|告|申诉)(?:到|给|至)了?(?:(?!你们|贵|公司|总部|客服|售后|厂家|商家|店|品牌|集团|物业|平台)"
+            r"[^,.!?;。\s]){0,8}?(?:局|监管|管理所|监督所|有关部门|相关部门|政府|委员会)(?!长)",
+            r"向(?:(?!你们|贵|公司|总部|客服|售后|厂家|商家|店|品牌|集团|物业|平台)[^,.!?;。\s]){1,8}?(?:局|监管部门|管理所|监督所)"
+            r"[^,.!?;。\s]{0,3}?(?:投诉|举报|反映|反应|申诉)",
+        ),
+        confidence=0.8,
     ),
     # --- media ---------------------------------------------------------------------------------------------------
     # Journalists, newspapers, television and public opinion.
@@ -183,10 +235,11 @@ GROUPS: tuple[Group, ...] = (
         (
             r"媒体|记者|报社|报纸|电视台|新闻热线|新闻媒体|上新闻|找新闻|舆论|舆情|公之于众|自媒体|大v|博主",
             r"315晚会|3·15晚会|3\.15晚会|央视315|央视3·15|黑猫投诉|聚投诉|消费保|人民网|人民日报|新华社|央视|焦点访谈|"
-            r"采访|报道|网红|挂出来|挂你们|全网|拉横幅|拉条幅|举牌",
+            r"采访|报道|网红|挂出来|挂你们|全网|拉横幅|拉条幅|举牌|车质网|汽车投诉网|新浪投诉|黑猫",
         ),
         # 多媒体 / 流媒体 are car and TV features, not the press.
-        exclude=r"多媒体|流媒体|媒体中心|媒体播放",
+        exclude=r"多媒体|流媒体|媒体中心|媒体播放|黑猫(?:警长|牌)",
+        confidence=0.85,
     ),
     # Exposure: 曝光 and the like. A camera's exposure is not the press.
     Group(
@@ -197,6 +250,7 @@ GROUPS: tuple[Group, ...] = (
             r"曝光(?:不足|过度|补偿|时间|度|值|参数|模式|锁定|过高|过低|太高|太低|偏|不准)|过曝|欠曝|自动曝光|长曝光|"
             r"多重曝光|测光"
         ),
+        confidence=0.85,
     ),
     # Posting on social networks. A platform name alone is not enough: "在抖音上买的" is where they bought it.
     Group(
@@ -206,11 +260,15 @@ GROUPS: tuple[Group, ...] = (
             r"(?:发|发到|发在|发布到?|发个|发条|发了|传到|放到|挂到|挂在|晒到|晒在|晒出来|捅到|曝光到)(?:了)?"
             r"(?:微博|抖音|小红书|快手|b站|哔哩哔哩|知乎|朋友圈|视频号|公众号|贴吧|论坛|头条|业主群|网上|网络上|大众点评|点评|"
             r"[^,.!?;。]{0,4}?(?:生活号|本地号|同城号|公众号|论坛|网站|平台))",
-            r"(?:微博|抖音|小红书|快手|朋友圈|网上|知乎|贴吧)(?:上|里)?.{0,4}(?:曝光|发了?帖|发了?视频|发了?文章|吐槽|揭露|控诉)",
+            r"(?:微博|抖音|小红书|xhs|快手|朋友圈|网上|网络上|知乎|贴吧|论坛|b站|头条|车质网|汽车之家|懂车帝|易车|大众点评|点评|业主群)"
+            r"(?:上|里|平台)?[^,.!?;。]{0,6}?(?:曝光|发了?(?:个|条|篇|一篇)?(?:帖|贴|视频|文章|文|长文|笔记)|吐槽|揭露|控诉|说说|"
+            r"评评理|投诉|维权|写了?(?:个|条|篇|一篇)?(?:帖|差评|评价|文章|笔记)|挂)",
+            r"发帖|发贴|发个?帖子|发(?:一|个)篇|发笔记|写(?:个|篇)?帖子",
             r"上热搜|热搜|让(?:大家|所有人|更多人|全国人民|网友|全网|别人)(?:都)?(?:看看|知道|评评理|评理|来评|看清)",
             r"@了?你们|发(?:个|条)?视频|拍(?:个|条)?视频发",
         ),
-        exclude=r"发(?:个|条)?朋友圈[^,.!?;。\s]{0,2}?(?:夸|表扬|推荐|安利|好评|感谢|点赞)",
+        exclude=r"发(?:个|条)?朋友圈[^,.!?;。\s]{0,2}?(?:夸|表扬|推荐|安利|好评|感谢|点赞)|(?:直播间|旗舰店|店铺)[^,.!?;。]{0,4}发帖",
+        confidence=0.8,
     ),
     # A video, post or screenshots about to be published (视频剪好了，明天就发出去), reviews on every platform.
     Group(
@@ -220,6 +278,7 @@ GROUPS: tuple[Group, ...] = (
         context=r"视频|帖子|文章|录音|录像|聊天记录|差评|长文|曝光",
         exclude=r"发出去(?:给|了?吗|了?没)",
         window=25,
+        confidence=0.7,
     ),
     # Warning other buyers in a post (避雷, 姐妹们千万别买): written for the public.
     Group(
@@ -229,8 +288,21 @@ GROUPS: tuple[Group, ...] = (
             r"避雷|排雷|拔草帖|劝退帖|"
             r"(?:大家|姐妹们?|兄弟们?|家人们|宝子们|宝宝们|朋友们|各位|集美们)[^,.!?;。\s]{0,3}?(?:千万|一定)?(?:别|不要|慎)"
             r"(?:买|去|来|点|入|选|用|吃)",
+            r"千万(?:别|不要|莫|勿|不能)(?:再)?(?:买|来|去|点|入|选|用|吃|住|办|信|碰|相信|上当|在)|劝(?:大家|各位|你们|所有人|诸位|朋友们|想买)|"
+            r"奉劝|提醒(?:一下)?(?:大家|各位|广大|其他|后来)|(?:给|跟|替)(?:大家|各位)提(?:个)?醒|提个醒|慎买|慎入|慎重购买|慎选|慎点|"
+            r"谨慎购买|不建议(?:大家|各位|任何人)[^,.!?;。\s]{0,2}?(?:购买|买|入手|选择|去|来|点)|不建议(?:购买|买|入手)|"
+            r"不推荐(?:大家|各位)|不推荐(?:购买|买|入手)|避坑|别(?:再)?上当|不要上当|广大(?:消费者|车主|网友|买家|业主)",
         ),
         negatable=False,
+        confidence=0.6,
+    ),
+    # A buyer's own bad buy, written for others to read (踩雷了, 踩坑).
+    Group(
+        "media",
+        "warns other buyers publicly",
+        (r"踩雷|踩坑|(?:大家|各位)(?:一定)?要?(?:注意|小心|当心)",),
+        negatable=False,
+        confidence=0.5,
     ),
     # --- legal -------------------------------------------------------------------------------------------------
     # Lawyers, courts, lawsuits and arbitration.
@@ -246,9 +318,11 @@ GROUPS: tuple[Group, ...] = (
             r"告到(?:底|法院)|告到(?:你们?|贵司)?(?:倒闭|破产|关门)|传票|法院见|法庭上见",
         ),
         exclude=(
+            r"(?:律师(?:事务所)?|法院|公安局?|派出所|检察院|法庭|警察局)(?:楼|路|街|大街|大道|巷|附近|旁边?|对面|楼下|隔壁|站|门口|那边|斜对面|东门|西门|小区|分店|店)|"
             r"律师事务所的?(?:打印机|办公室|前台|装修|物业)|"
             r"(?:工商|市场局|市监局|市场监管局|消协|消保委|12315|12345|政府|上级|总部|领导|老板)[^,.!?;。\s]{0,3}告"
         ),
+        confidence=0.9,
     ),
     # Statutory claims under consumer law are a legal demand.
     Group(
@@ -256,9 +330,17 @@ GROUPS: tuple[Group, ...] = (
         "makes a claim under consumer law",
         (
             r"退一赔三|假一赔十|十倍赔偿|三倍赔偿|赔偿十倍|赔偿三倍|十倍赔付|消费者权益保护法|消法|食品安全法|产品质量法|"
-            r"民法典|合同法",
-            r"违法|犯法|欺诈|诈骗|敲诈|勒索|骗保",
+            r"民法典|合同法|三包法|《[^》]{1,20}(?:法|条例)》|[退假]一赔[三十]|退一赔十",
         ),
+        confidence=0.85,
+    ),
+    # Fraud and breaking the law, said of the company: a legal claim, though often said in anger.
+    Group(
+        "legal",
+        "accuses the company of breaking the law",
+        (r"违法|犯法|欺诈|诈骗|敲诈|勒索|骗保|合法权益|依法",),
+        exclude=r"电信诈骗|诈骗电话|防诈骗|反诈",
+        confidence=0.6,
     ),
     # The police. Calling the police is counted as legal escalation (law enforcement), not as a regulator.
     # 报警 is also what a dashboard or a smoke detector does, so the person must be the one reporting.
@@ -268,8 +350,11 @@ GROUPS: tuple[Group, ...] = (
         (
             r"(?:我|我们|要|去|就|已经|已|马上|立刻|立即|只能|只好|直接|必须|会|得|准备|打算|选择|让我|帮我|然后|先)报警",
             r"报了警|报警处理|报警了事|向警方|找警察|叫警察|警察(?:都|也|已经)?(?:来|到)|派出所|公安局|公安|"
-            r"(?:打|拨打?|报|叫)了?110(?!\d)|(?<![a-z])jc(?![a-z])",
+            r"(?:打|拨打?|报|叫)了?110(?!\d)|(?:报|叫|找|喊)了?jc(?![a-z])|(?<![a-z])jc(?:都|也|已经)?(?:来|到)|报jing|"
+            r"警察|民警|警方|出警",
         ),
+        exclude=r"(?:律师(?:事务所)?|法院|公安局?|派出所|检察院|法庭|警察局)(?:楼|路|街|大街|大道|巷|附近|旁边?|对面|楼下|隔壁|站|门口|那边|斜对面|东门|西门|小区|分店|店)",
+        confidence=0.85,
     ),
     # --- injury --------------------------------------------------------------------------------------------------
     # Injuries named as such.
@@ -277,11 +362,23 @@ GROUPS: tuple[Group, ...] = (
         "injury",
         "reports an injury",
         (
-            r"受伤|受了伤|伤到|弄伤|碰伤|划伤|割伤|割破|划破|刮伤|擦伤|擦破|磕破|烫伤|烧伤|灼伤|扎伤|刺伤|夹伤|砸伤|撞伤|"
+            r"受伤|受了伤|伤到|弄伤|割伤|烫伤|烧伤|灼伤|扎伤|刺伤|夹伤|砸伤|撞伤|"
             r"摔伤|扭伤|咬伤|挫伤|按伤|骨折|骨裂|脑震荡|流血|出血|流了.{0,3}血|缝了?.{0,2}针|伤口|破皮|淤青|瘀青|红肿|水泡|"
-            r"人身伤害|人身安全|伤亡|致残|残疾|毁容|窒息|昏迷|晕倒|休克|一氧化碳中毒|煤气中毒",
+            r"人身伤害|人身安全|伤亡|致残|残疾|毁容|窒息|昏迷|晕倒|休克|一氧化碳中毒|煤气中毒|中暑",
         ),
-        exclude=r"伤口贴|(?<!人身)安全带",
+        exclude=r"伤口贴|(?<!人身)安全带|伤到(?:了)?(?:车|漆|面|屏|外观|表面|零件|产品)|" + SURFACE_DAMAGE,
+        confidence=0.9,
+    ),
+    # Words that also describe damage to things (外观划伤, 车漆刮伤, 苹果碰伤): an injury only with a person or body
+    # part close by.
+    Group(
+        "injury",
+        "reports an injury",
+        (r"碰伤|划伤|刮伤|擦伤|磕伤|压伤|割破|划破|擦破|磕破|蹭破",),
+        context=BODY + "|" + PERSON + r"(?:被|给|不小心|也|都|又|的)|流血|出血|血|疼|痛|医院|伤口|包扎|创可贴|诊所",
+        window=8,
+        exclude=SURFACE_DAMAGE,
+        confidence=0.8,
     ),
     # Medical treatment. Any visit to a doctor is counted, whatever the cause (food poisoning included).
     Group(
@@ -292,6 +389,7 @@ GROUPS: tuple[Group, ...] = (
             r"打点滴|挂水|拍了?片|做了?手术|救护车|(?:打|叫|拨打?)了?120(?!\d)",
         ),
         exclude=r"医院(?:的)?(?:投诉|收费|挂号费)",
+        confidence=0.8,
     ),
     # Harm to a person or a body part described by what happened.
     Group(
@@ -317,10 +415,13 @@ GROUPS: tuple[Group, ...] = (
             r"勒得[^,.!?;。\s]{0,3}?(?:发紫|通红|出血|红肿|喘不过气)|勒痕|化脓|发炎|(?:烫|烧|晒)得[^,.!?;。\s]{0,4}?(?:起泡|通红|脱皮|红肿)",
             r"卡在喉咙|卡喉咙|卡住喉咙|卡嗓子|噎住|噎着|动手(?:推|打|拉|扯)|推搡|推了?我一把",
         ),
-        exclude=(
-            r"(?:车|车子|车辆|门|墙|窗|玻璃|东西|货|箱子|包裹|快递|柜子|电梯|屏幕|手机|包|价格|电话|订单)被|被压价|被推销|"
+        confidence=0.7,
+        exclude=SURFACE_DAMAGE
+        + "|"
+        + (
+            r"(?:车|车子|车辆|门|墙|窗|玻璃|东西|货|箱子|包裹|快递|柜子|电梯|屏幕|手机|包|价格|电话|订单)(?:也|都|又|全|给)?被|被压价|被推销|"
             r"被推荐|被推送|被推给|被打了?回|被打开|被打折|被踢出|被甩锅|被踢皮球|被打(?:乱|断|扰|败|脸|卡)|"
-            r"(?:瓶|杯|碗|盘|柜|桌|椅|门|窗|墙|镜|灯|机|器|箱|架|具|板|砖)被"
+            r"(?:瓶|杯|碗|盘|柜|桌|椅|门|窗|墙|镜|灯|机|器|箱|架|具|板|砖|面|壳|漆|屏|件|品|货)被"
         ),
     ),
     # Harm described by its result or its treatment (缝了三针 is above; 打破伤风, 脸上起泡, 开水溅到腿上).
@@ -339,6 +440,8 @@ GROUPS: tuple[Group, ...] = (
             r"(?:泡|水泡|红疹|疹子|疙瘩|包|红点)",
             r"红了一?大?片",
         ),
+        exclude=SURFACE_DAMAGE,
+        confidence=0.7,
     ),
     # Near misses: nobody was hurt, but only just.
     Group(
@@ -352,17 +455,19 @@ GROUPS: tuple[Group, ...] = (
             r"后果不堪设想|危及生命|危及人身|生命危险|出人命|人命关天|差点没(?:跑出来|逃出来|命|救过来|醒过来)|"
             r"差点(?:被)?(?:烧死|烫死|电死|砸死|摔死|淹死|憋死|闷死|噎死)|(?:吞|吃|吸)进去",
         ),
+        confidence=0.6,
     ),
     # Illness after a medicine, cosmetic or chemical (after food it is food_safety).
     Group(
         "injury",
         "reports a reaction to a medicine, cosmetic or chemical",
         (
-            r"头晕|头疼|头痛|呕吐|恶心|发烧|过敏|红疹|腹泻|拉肚子|咳嗽|喉咙痛|流鼻涕|流眼泪|眼睛疼|呼吸困难|胸闷|心慌|不舒服|"
+            r"头晕|头疼|头痛|呕吐|恶心|胃疼|胃痛|肚子疼|腹痛|发烧|过敏|红疹|腹泻|拉肚子|咳嗽|喉咙痛|流鼻涕|流眼泪|眼睛疼|呼吸困难|胸闷|心慌|不舒服|"
             r"刺痛|灼烧感|烂脸|脱皮|又红又痒|又红又肿|发痒|疙瘩|红点|痘痘|起痘|发红|红肿|化脓|掉皮|起皮",
         ),
         context=NON_FOOD_INTAKE,
         window=20,
+        confidence=0.65,
     ),
     # Skin and allergic reactions to a product that is not food (food allergies are food_safety). 对花生过敏 says what
     # someone is allergic to, not that a reaction happened.
@@ -372,6 +477,7 @@ GROUPS: tuple[Group, ...] = (
         (r"过敏(?!源|体质|史)",),
         not_context=FOOD,
         exclude=ALLERGY_DISPOSITION,
+        confidence=0.7,
     ),
     # --- food_safety ---------------------------------------------------------------------------------------------
     # Food poisoning and the symptoms customers report after eating.
@@ -386,6 +492,7 @@ GROUPS: tuple[Group, ...] = (
         ),
         not_context=NON_FOOD_INTAKE,
         unless=FOOD_NOUNS,
+        confidence=0.85,
     ),
     # Weaker symptoms: only after something eaten.
     Group(
@@ -403,16 +510,19 @@ GROUPS: tuple[Group, ...] = (
             r"(?:一口|吃了一口|尝了一?口|咬了一?口).{0,3}吐|看(?:到|见|着)[^,.!?;。]{0,3}吐|一氧化碳中毒|煤气中毒|恶心死|"
             r"太恶心|真恶心|" + ALLERGY_DISPOSITION
         ),
+        confidence=0.7,
     ),
     # Undercooked meat, eggs and beans are a hazard even before anyone is ill (steak served rare is not).
     Group(
         "food_safety",
         "reports undercooked food",
         (
-            r"没熟|没有熟|不熟|没[煮烤炸炒蒸]熟|夹生|还是生的|半生不熟|(?:里面|中间)(?:还是|都是)?(?:血水|生的)|带血丝|血水",
+            r"没熟|没有熟|不熟|没[煮烤炸炒蒸]熟|夹生|半生不熟|(?:里面|中间|里头|芯)(?:还|都|全)?是?(?:血水|生的)|带血丝|血水|"
+            r"(?:还是|都是|是|居然是|竟然是|全是)生的",
         ),
         context=r"肉|鸡|鸭|鹅|鱼|虾|蟹|牛(?!奶)|猪|羊|排骨|肠|翅|腿|丸|汉堡|串|蛋|饺子|馄饨|包子|扁豆|豆角|四季豆",
         exclude=r"[一二三四五六七]分熟",
+        confidence=0.7,
     ),
     # Hygiene and food-safety terms.
     Group(
@@ -421,12 +531,14 @@ GROUPS: tuple[Group, ...] = (
         (
             r"食品安全(?!法)|食品卫生|细菌超标|菌落总数|菌落超标|大肠杆菌|农药残留|农残|添加剂超标|三无产品|地沟油|病死猪|注水肉",
         ),
+        confidence=0.85,
     ),
     Group(
         "food_safety",
         "raises a hygiene problem with food",
         (r"不卫生|卫生(?:太|很|极|非常|特别)?(?:差|脏)|没有?消毒|不消毒|脏兮兮|(?:后厨|厨房)(?:太|很|特别)?脏",),
         context=FOOD + r"|餐具|后厨|厨房|店里|餐厅|饭店",
+        confidence=0.6,
     ),
     # --- foreign_body --------------------------------------------------------------------------------------------
     # Named foreign bodies. 异物感 is a feeling in the eye or throat, not an object.
@@ -436,6 +548,7 @@ GROUPS: tuple[Group, ...] = (
         (
             r"异物(?!感)|不明物体?|[硌咯]牙|[硌咯]到牙|[硌咯](?:得|疼|坏)[^,.!?;。\s]{0,2}牙|牙[^,.!?;。\s]{0,2}[硌咯]|硌得.{0,2}牙|(?:吃|喝)出来?了?(?:一|两|几|半|好几)?(?:根|只|个|块|片|条|颗|粒|团|坨|截|撮|堆)",
         ),
+        confidence=0.85,
     ),
     # Objects and pests that count only in food or drink (头发 from a hairdresser or a shampoo does not).
     Group(
@@ -445,15 +558,16 @@ GROUPS: tuple[Group, ...] = (
             r"头发丝?|毛发|发丝|玻璃渣|玻璃碴|玻璃碎片|碎玻璃|钢丝球?|铁丝|金属丝|金属片|铁屑|铁钉|钉子|螺丝|塑料片|塑料皮|"
             r"塑料袋|塑料|橡皮筋|创可贴|烟头|石子|石头|沙子|沙粒|碎片|碎渣|渣子|木屑|指甲|牙签|线头|布条|胶布|保鲜膜|"
             r"漂浮物|悬浮物|杂质|絮状物|黑点|颗粒物?|硬物|硬块|粉块|不知道是什么东西|不知名的?东西|不明的?东西|"
-            r"(?:黑色|白色|绿色|黄色|红色|透明|蓝色|金属|硬)的?(?:颗粒|小颗粒|东西|物体|小块|碎屑|丝)|"
+            r"(?:黑色|白色|绿色|黄色|红色|透明|蓝色|金属|硬)的?[^,.!?;。\s]{0,2}?(?:颗粒|小颗粒|东西|物体|小块|碎屑|丝)|"
             r"(?:黑乎乎|黑漆漆|黑黑|毛茸茸|软软|硬硬|黏糊糊)的?(?:东西|小?块|颗粒|团|坨)|"
             r"(?:一|几|两|有)根[^,.!?;。]{0,8}?毛|动物的?毛|猪毛|鸡毛|鸭毛|烟灰|烟蒂|头皮屑|皮屑|口水|痰|"
             r"(?:掉|落|混|飞)进了?[^,.!?;。]{0,6}?(?:饮料|菜|汤|饭|食物|锅|碗|杯|奶茶|咖啡)",
             r"虫子|虫卵|活虫|小虫|肉虫|飞虫|米虫|蛆|苍蝇|蟑螂|小强|老鼠|蚂蚁|蜘蛛|蚊子|壁虎|生虫|长虫|一条虫|一只虫|有虫",
         ),
         context=FOOD,
-        window=12,
+        window=16,
         exclude=r"头发(?:干枯|分叉|毛躁|掉|脱落|油|断|少|变|烫|染|剪|洗|吹)|洗发|护发|理发|染发|烫发|剪发|发型|毛发旺盛",
+        confidence=0.8,
     ),
     # Pests are named later in a sentence than the food (奶茶喝到底有个东西，捞出来一看是只蟑螂).
     Group(
@@ -462,6 +576,7 @@ GROUPS: tuple[Group, ...] = (
         (r"蟑螂|小强|苍蝇|老鼠|蛆|虫子|活虫|肉虫|飞虫|壁虎|(?<![昆害杀驱防])虫(?!草|害|子)",),
         context=r"(?:" + FOOD + r")[^,.!?;。]{0,20}?(?:捞|挑|夹|倒|吐|喝|吃|发现|看|有)",
         window=40,
+        confidence=0.75,
     ),
     # --- spoiled -------------------------------------------------------------------------------------------------
     # Spoilage words that are unambiguous on their own.
@@ -470,7 +585,7 @@ GROUPS: tuple[Group, ...] = (
         "reports spoiled or expired goods",
         (
             r"变质|发霉|霉变|霉斑|霉点|霉菌|长霉|长毛(?![猫狗兔绒])|长白毛|长绿毛|长黑毛|发馊|馊了|馊味|馊的|酸臭|腐烂|腐败(?!分子)|"
-            r"胀袋|胀包|胀罐|鼓袋|涨袋|过期|过了保质期|超过保质期|超保质期|过保质期|过保了|保质期(?:都|已经|早就?|早都)?过了",
+            r"胀袋|胀包|胀罐|鼓袋|涨袋|过了保质期|超过保质期|超保质期|过保质期|保质期(?:都|已经|早就?|早都)?过了",
         ),
         exclude=(
             r"(?:券|卡|会员|积分|保修|质保|三包|活动|优惠|套餐|证|证件|护照|码|链接|红包|账户|密码|合同|押金|福利|权益|vip|"
@@ -478,6 +593,25 @@ GROUPS: tuple[Group, ...] = (
             r"(?:墙|墙面|墙壁|墙角|天花板|吊顶|屋顶|房间|屋里|卫生间|厕所|地下室|柜子|衣柜|地板)(?:上|里|面|都|已经|全|也)?"
             r".{0,2}发霉"
         ),
+        confidence=0.85,
+    ),
+    # 过期 near food words: expired food.
+    Group(
+        "spoiled",
+        "reports expired food",
+        (r"过期",),
+        context=FOOD + r"|保质期|生产日期|临期",
+        window=20,
+        exclude=EXPIRED_NOT_GOODS,
+        confidence=0.85,
+    ),
+    # 过期 without food words: expired goods of some kind, less sure.
+    Group(
+        "spoiled",
+        "reports expired goods",
+        (r"过期",),
+        exclude=EXPIRED_NOT_GOODS + r"|灭火器[^,.!?;。]{0,4}过期",
+        confidence=0.45,
     ),
     # Spoilage words that count only for food.
     Group(
@@ -485,7 +619,6 @@ GROUPS: tuple[Group, ...] = (
         "reports spoiled food",
         (
             r"不新鲜|异味|怪味|臭味|霉味|发臭|臭了|臭的|臭蛋|有点臭|酸了|变酸|发酸|有味道|味道不对|哈喇味|油哈味|发黑|发黏|发粘|"
-            r"(?:肉|菜|奶|牛奶|酸奶|水果|鸡蛋|蛋糕|面包|饭|汤|鱼|虾|海鲜|橙子|苹果|香蕉|葡萄|西瓜|草莓|食物|食品)(?:都|全|已经|早就?|全都|就)?(?:放)?坏了",
             r"(?:水果|橙子|苹果|梨|香蕉|葡萄|草莓|桃子?|芒果|西瓜|橘子|柚子|番茄|西红柿|土豆|菜|叶子|榴莲)[^,.!?;。]{0,6}烂",
             r"(?:一闻|闻着|闻起来|闻一下|闻了一下|有股|一股)[^,.!?;。\s]{0,3}?(?:酸|臭|馊|哈喇|霉|腥臭)",
             r"(?:肉|鱼|虾|鸡|鸭|牛奶|鲜奶|奶|汤|饭|菜|蛋)[^,.!?;。\s]{0,3}?(?:是|都是|已经|都)?(?:酸|臭|馊)的|黏糊糊|粘糊糊|"
@@ -494,6 +627,19 @@ GROUPS: tuple[Group, ...] = (
         ),
         context=FOOD,
         window=15,
+        confidence=0.7,
+    ),
+    # Food gone off — unless a broken fridge or a power cut spoiled the customer's own groceries.
+    Group(
+        "spoiled",
+        "reports spoiled food",
+        (
+            r"(?:肉|菜|奶|牛奶|酸奶|水果|鸡蛋|蛋糕|面包|饭|汤|鱼|虾|海鲜|橙子|苹果|香蕉|葡萄|西瓜|草莓|食物|食品)"
+            r"(?:都|全|已经|早就?|全都|就)?(?:放)?坏了",
+        ),
+        not_context=r"冰箱|冰柜|停电|断电|不制冷|制冷",
+        window=30,
+        confidence=0.7,
     ),
     # --- fire ----------------------------------------------------------------------------------------------------
     # Fire, smoke, explosions.
@@ -504,6 +650,7 @@ GROUPS: tuple[Group, ...] = (
         (r"着火|起火|失火|冒火",),
         exclude=r"冒火了?(?:的|地)?心情|心里冒火|着火点",
         word=True,
+        confidence=0.9,
     ),
     Group(
         "fire",
@@ -519,8 +666,9 @@ GROUPS: tuple[Group, ...] = (
         exclude=(
             r"爆炸头|信息爆炸|爆炸性|爆炸式|爆炸款|爆炸盐|爆炸贴|人气爆炸|点着头|点着灯|燃烧(?:脂肪|卡路里|热量)|气得冒烟|嗓子冒烟|喉咙冒烟|"
             r"消防通道|消防栓|"
-            r"消防门|消防设施|消防检查|消防验收"
+            r"消防门|消防设施|消防检查|消防验收|(?:到|得)爆炸|爆炸(?:好吃|辣|甜|香|多|贵|难吃|好看|火|大)"
         ),
+        confidence=0.85,
     ),
     # A burning smell, unless the text is about cooking (煮饭糊了有焦味).
     Group(
@@ -529,6 +677,7 @@ GROUPS: tuple[Group, ...] = (
         (r"焦糊味|焦味|糊味|烧焦的味|胶皮味|烧胶味|烤焦|烫焦|熏焦",),
         not_context=r"煮|饭|锅底|烤(?!焦)|煎|炒|炖|做菜|糊了|烧菜|熬|面包|蛋糕|饼|肉|菜",
         window=20,
+        confidence=0.6,
     ),
     # Sparks, only near electrical things (an engine's 打火 is ignition).
     Group(
@@ -537,6 +686,7 @@ GROUPS: tuple[Group, ...] = (
         (r"火花|打火|跳火|拉弧",),
         context=ELECTRIC,
         exclude=r"打火机|点火|打不着火|打火打不着|打着火|打火困难|打火启动",
+        confidence=0.75,
     ),
     # Batteries swelling or exploding.
     Group(
@@ -545,7 +695,8 @@ GROUPS: tuple[Group, ...] = (
         (r"鼓包|鼓起来|胀气|膨胀|炸了|爆了|变形|发烫|烫手|烫得|过热|很烫|特别烫|温度(?:很|特别|非常)?高",),
         context=BATTERY,
         window=20,
-        exclude=r"气炸了|炸了锅|炸毛|炸锅|水管|管子|轮胎|胎|爆了粗口|爆单|人气|爆了个火花",
+        exclude=r"气炸了|炸了锅|炸毛|炸锅|水管|管子|轮胎|胎|爆了粗口|爆单|人气|爆了个火花|电话(?:都)?(?:被)?(?:打)?爆了|爆了?(?:款|单)",
+        confidence=0.75,
     ),
     # Things that blow up: pressure cookers, kettles, gas bottles.
     Group(
@@ -554,7 +705,10 @@ GROUPS: tuple[Group, ...] = (
         (
             r"(?:锅|高压锅|压力锅|煤气罐|气罐|热水器|热水壶|电池|手机|充电宝|灯泡|显示器|电视|空调|冰箱|电暖器|取暖器|手表)"
             r"[^,.!?;。]{0,8}?(?:炸了|炸开|爆开|爆了)|一声巨响",
+            r"(?:玻璃杯|杯子|水杯|玻璃壶|玻璃|碗|盘子|壶|瓶子|锅盖|灯罩|镜子|花洒|淋浴房|浴室门)[^,.!?;。]{0,8}?"
+            r"(?:炸了|炸开|炸裂|爆了|自爆)(?![鸡鱼虾串薯肉丸排翅饼东一个点几些])",
         ),
+        confidence=0.85,
     ),
     # Gas leaks.
     Group(
@@ -563,6 +717,7 @@ GROUPS: tuple[Group, ...] = (
         (r"漏气|燃气味|煤气味|天然气味|液化气味|燃气泄漏|煤气泄漏|气体泄漏",),
         context=GAS,
         window=20,
+        confidence=0.85,
     ),
     # --- electric_shock ------------------------------------------------------------------------------------------
     Group(
@@ -575,6 +730,7 @@ GROUPS: tuple[Group, ...] = (
         ),
         exclude=r"漏电话|电到家|电到账|电人员|电手机|电手表|电手环|电手电|会电话|会电脑|防触电|防电击|触电保护|防漏电",
         word=False,
+        confidence=0.85,
     ),
     # Tingling (麻手) only near electrical things.
     Group(
@@ -587,6 +743,7 @@ GROUPS: tuple[Group, ...] = (
         context=ELECTRIC,
         window=25,
         exclude=r"花椒|麻辣|腿麻|脚麻|坐麻|压麻|睡麻",
+        confidence=0.65,
     ),
     # --- breakage ------------------------------------------------------------------------------------------------
     # A product or fitting breaks. Damage found on delivery is a delivery problem, not breakage in use, and damage
@@ -607,6 +764,27 @@ GROUPS: tuple[Group, ...] = (
         unless=IN_USE,
         window=25,
         exclude=BREAKAGE_FALSE_FRIENDS,
+        confidence=0.75,
+    ),
+    # Tyres bulging or cracking (轮胎鼓包) — a blow-out waiting to happen.
+    Group(
+        "breakage",
+        "reports a damaged tyre",
+        (r"(?:轮胎|胎侧|胎壁|车胎|备胎)[^,.!?;。]{0,4}?(?:鼓包|起包|鼓起|开裂|裂纹|裂口)|胎(?:侧|壁)?鼓包",),
+        confidence=0.8,
+    ),
+    # Children's things with small parts that come off or sharp edges: a choking or cutting hazard.
+    Group(
+        "breakage",
+        "reports loose small parts or sharp edges on a child's product",
+        (
+            r"(?:小零件|零件|部件|刷毛|珠子|纽扣|扣子|眼睛|螺丝|纽扣电池|磁铁|磁珠|小球|配件|小部件|亮片|装饰)[^,.!?;。]{0,6}?"
+            r"(?:掉|脱落|松|吞|崩)",
+            r"(?:边缘|边角|棱角|毛刺|尖角|接缝|断口|切口)[^,.!?;。\s]{0,4}?(?:锋利|很利|太利|扎手|割手|划手|很尖|太尖|刮手)",
+        ),
+        context=r"孩子|宝宝|儿童|小孩|婴儿|幼儿|宝贝|童车|玩具|奶嘴|牙刷",
+        window=30,
+        confidence=0.65,
     ),
     # Short words that are breakage only as whole words: 不断了解 is not 断了, 火爆了 is not 爆了.
     Group(
@@ -618,6 +796,7 @@ GROUPS: tuple[Group, ...] = (
         window=25,
         exclude=BREAKAGE_FALSE_FRIENDS,
         word=True,
+        confidence=0.6,
     ),
     # --- failure_in_use ------------------------------------------------------------------------------------------
     # A safety function fails while the product is in use.
@@ -625,15 +804,19 @@ GROUPS: tuple[Group, ...] = (
         "failure_in_use",
         "reports a safety-relevant failure in use",
         (
-            r"(?:刹车|制动|手刹|转向|方向盘|油门|离合|档位|挡位|换挡|气囊|安全带|安全阀|限压阀|排气阀|温控器?|漏电保护|"
+            r"(?:刹车|制动|手刹|转向|方向盘|油门|离合|档位|挡位|换挡|气囊|安全带|安全阀|限压阀|排气阀|温控器?|漏电保护|熄火保护|锁止|防夹|"
             r"锁扣|卡扣|儿童锁|门锁|保险装置|保护装置|扶梯|电梯|防夹(?:功能)?|雷达|倒车影像|abs|esp|自动驾驶|辅助驾驶|"
             r"定速巡航|巡航|车道保持|自动刹车|aeb|自动门|感应门|电动门|旋转门)[^,.!?;。]{0,4}?"
-            r"(?:不响|没响|不报警|夹人|夹到人|失灵|失效|失控|不灵|卡死|锁死|不起作用|不管用|没反应|没有反应|没弹出|没有弹出|未弹出|没打开|打不开|扣不上|"
+            r"(?:不响|没响|不报警|夹人|夹到人|失灵|失效|失控|不灵|卡死|锁死|不起作用|不管用|没反应|没有反应|没弹|没有弹|未弹|不弹|没打开|打不开|扣不上|误触发|"
             r"锁不住|卡不住|松开|松脱|脱开|弹开|突然停|突然加速|下坠|坠落|下滑|溜|故障|冲顶|蹲底|不工作|卡住|回不来|弹不回|"
-            r"下不去|踩不下去|踩不动|打不动)",
+            r"下不去|踩不下去|踩不动|打不动|脱出)",
             r"(?:无法|不能|没法|没办法)(?:刹车|制动|转向|减速|刹住|停下|停车)|刹不住|暴冲|失控|溜车|抛锚|趴窝|半路熄火|"
             r"(?:行驶|开车|高速|路上|开着|开了|骑了)[^,.!?;。]{0,10}(?:熄火|停机|断电|失去动力|没有动力|没动力)|突然熄火|"
             r"突然失去动力|(?:倒了?|倾倒|翻倒)(?:以后|后|之后)?[^,.!?;。]{0,3}?(?:没有|没|不会|未|不能)(?:自动)?(?:断电|关机|停)|"
+            r"跳到?空挡|自动(?:跳)?空挡|掉挡|动力中断|没有防夹|防夹(?:功能)?(?:失效|不灵|没用|不起作用)|"
+            r"(?:尾门|车门|车窗|电动门|天窗|窗户|升降)[^,.!?;。\s]{0,4}?(?:夹手|夹人|夹到|夹住)|"
+            r"(?:孩子|宝宝|小孩|婴儿|人|我|老人|狗|猫|宠物)[^,.!?;。\s]{0,3}?(?:被)?(?:锁|困|关)在(?:车里|车内|后排|里面|屋里)|"
+            r"幽灵刹车|误刹车|(?:自动|主动|紧急)(?:紧急)?(?:刹车|制动)[^,.!?;。\s]{0,4}?(?:误|乱|自己|突然)|"
             r"(?:突然|自己|自动)[^,.!?;。]{0,4}?(?:加速|停机|停转|失控|往前溜|往后溜|往前冲|往后退|冲出去|溜车|滑行|动了|移动|"
             r"滑走|滑了)|刹车[^,.!?;。\s]{0,2}?(?:变)?(?:得)?(?:特别|很|非常|有点)?(?:软|没劲|踩到底)|"
             r"往前溜|往后溜|一直往前冲|使用中失灵|使用中突然|(?:跑着|用着|骑着|开着)\S{0,4}突然(?:加速|停|失灵)",
@@ -653,15 +836,65 @@ GROUPS: tuple[Group, ...] = (
             r"(?:倒了|翻了|倒下|砸下|塌了)",
         ),
         exclude=r"情绪失控|失控的情绪|价格失控",
+        confidence=0.85,
+    ),
+    # Steering that shakes or floats at speed (方向盘抖动 on the motorway): a loss of control waiting to happen.
+    Group(
+        "failure_in_use",
+        "reports unstable steering at speed",
+        (r"方向盘[^,.!?;。]{0,4}?(?:抖动|抖得|发抖|抖|发飘|飘|跑偏)|车身(?:抖动|发飘|飘)|发飘|跑偏",),
+        context=r"高速|时速|车速|码|公里|km|行驶|开到|开着|[89]0|1[0-4]0",
+        window=25,
+        confidence=0.65,
     ),
     # An engine or motor cutting out on the road.
     Group(
         "failure_in_use",
         "reports a breakdown on the road",
         (r"熄火|失去动力|没动力",),
-        context=r"高速|行驶|路上|马路|路口|开着|开车|骑着|骑车|车道|桥上|隧道",
-        not_context=r"停车|停好|启动不了|打不着|早上|冷车|充电",
+        context=r"高速|行驶|路上|马路|路口|开着|开车|骑着|骑车|车道|桥上|隧道|开到|半路|中途|途中|车速|时速|跑着|正开|"
+        r"开了(?:一|几|没)",
+        not_context=r"(?<!安全)停车(?:时|的时候|后|状态|场)|停好|启动不了|打不着|早上|冷车|充电",
         window=30,
+        confidence=0.75,
+    ),
+    # A safety interlock that fails: a door open and the machine still running, radiation leaking.
+    Group(
+        "failure_in_use",
+        "reports a safety interlock failing",
+        (
+            r"(?:门|盖子?)[^,.!?;。]{0,3}?(?:关不严|关不上|没关好?|打开)[^,.!?;。]{0,10}?(?:还在|照样|继续|仍然|依然|也能|还能)"
+            r"(?:转|运行|工作|加热|启动)|辐射(?:超标|泄漏|外泄)|漏辐射|微波泄漏|(?:担心|怕)[^,.!?;。\s]{0,3}辐射",
+        ),
+        context=r"微波炉|洗衣机|烘干机|榨汁机|破壁机|料理机|搅拌机|粉碎机|电梯|烤箱|滚筒",
+        window=40,
+        confidence=0.65,
+    ),
+    # The customer says plainly that the product is dangerous (太危险了, 有安全隐患).
+    Group(
+        "failure_in_use",
+        "says the product is dangerous",
+        (r"安全隐患|存在隐患|(?:很|太|非常|特别|极其|十分|多么?|真的很|实在太)危险",),
+        exclude=r"危险品|危险驾驶|危险动作",
+        confidence=0.55,
+    ),
+    # Heating products that get too hot to touch.
+    Group(
+        "fire",
+        "reports a heating product overheating",
+        (r"(?:特别|很|非常|太|超级|极其)烫|烫得受不了|烫得不能|烫手|过热|温度(?:过高|太高|失控)|烫焦",),
+        context=r"座椅加热|加热|电热|暖手宝|取暖器|暖风机|暖气片|电暖|热水袋|足浴盆|电饭|电磁炉|烤火|插头|插座|充电器|电源|适配器|线",
+        window=20,
+        confidence=0.6,
+    ),
+    # Fuel and oil leaking from a car's engine or tank: a fire waiting to happen.
+    Group(
+        "fire",
+        "reports fuel or oil leaking from a car",
+        (r"漏油|渗油|滴油|油(?:一直)?(?:往下)?滴",),
+        context=r"发动机|油底壳|变速箱|机油|燃油|油管|油箱|车底|底盘|缸垫|气门室",
+        window=20,
+        confidence=0.55,
     ),
     # Someone trapped in a lift.
     Group(
@@ -670,6 +903,7 @@ GROUPS: tuple[Group, ...] = (
         (r"困(?:了|住)|被困|关在里面|出不来",),
         context=r"电梯|扶梯|轿厢",
         window=30,
+        confidence=0.8,
     ),
     # --- line_stop -----------------------------------------------------------------------------------------------
     # The customer's production line stopped or is about to (manufacturing seed: 主机厂停线).
@@ -855,3 +1089,25 @@ CONDITIONAL_AFTER_DENIAL = (
 
 # Rhetorical questions that affirm (难道不是食物中毒吗, 这不就是欺骗吗).
 RHETORICAL = r"难道|岂不|不就是|不正是|不是.{0,20}吗|不是.{0,20}么"
+
+# A denial right after the term, in the same clause (受伤倒是没有, 12315就算了, 律师就不找了, 报警倒不至于).
+# 打了12315没用 is no denial: the call was made.
+DENIALS_AFTER = (
+    r"(?:什么的|之类的?|啥的|这些|这种事|的话|方面|这块|这个|我)?"
+    r"(?:(?:倒是?|到是|是|倒也)(?:没有|没|不至于|没必要)(?!用|人|办法|法|结果|下文|回音|回复|效果|反应|理|管)|"
+    r"(?:就|也|倒是?)?(?:算了|免了|罢了|不必了|不用了|不需要了)|不至于|没必要|"
+    r"(?:就|先|暂时|暂时先|倒是?|也)不(?:找|打|去|请|报|发|告|考虑|追究|起诉|闹|投诉|麻烦)了?)"
+)
+
+# Words that make a hazard imagined rather than reported (万一着火怎么办, 会不会漏电, 怕孩子摔倒): still worth a flag,
+# with less confidence.
+MISTAKEN = r"(?:还|原|本)?以为|误以为"
+HYPOTHETICAL = r"如果|假如|万一|要是|假设|倘若|会不会|是否会|容易|可能会|担心|害怕|怕|以免|防止|避免|一旦|会不会|能不能"
+
+# A shop assistant's, salesman's or technician's assurance about a hazard (店员说不会漏电的, 销售说万一自燃会赔) is
+# not the customer reporting one.
+STAFF_SPEECH = (
+    r"(?:店员|客服|销售|导购|师傅|商家|老板|工作人员|服务员|售货员|厂家|4s店|卖家|店家|经理|店长|技师|维修工|安装工|业务员|"
+    r"说明书|宣传|广告|介绍)[^,.!?;。]{0,3}?(?:说|称|表示|保证|承诺|告诉我|解释|讲|说过|一直说|写着|上写|号称|宣称)"
+)
+STAFF_ASSURANCE = r"会|不会|绝对|保证|放心|肯定|可能|如果|万一|就算|即使|不可能|没有|没|不|防|安全"

@@ -2,7 +2,7 @@
 
 Pure Python — no database, no Django — so the rule engine, the API and the tests can call it anywhere.
 
-    analyse(text)       → [RiskHit(risk, term, start, reason), …]   at most one hit per risk, in text order
+    analyse(text)       → [RiskHit(risk, term, start, reason, confidence), …]   at most one hit per risk, in text order
     family_of(risk)     → the contract's risk family (regulator, media, legal, injury, food_safety, …) or None
     terms_to_disable(stats) → the terms agents keep rejecting, to pass back as analyse(…, disabled_terms=…)
 
@@ -18,13 +18,21 @@ How a term is found (the term lists and their guards are data, in `lexicon.py`):
 4. Negation: a negator (没, 没有, 未, 不, 无, 别, 不是, 不会, 不用, 不需要, 幸好没 …) at most NEGATION_WINDOW
    characters before the term, in the same clause, cancels it — unless a condition or consequence word stands
    between them (不处理我就打12315 fires: a threat is a risk), the negator is part of a condition (如不给说法将向
-   媒体反映), or the clause is a rhetorical question (难道不是食物中毒吗). Clauses end at punctuation, at spaces and
-   emoji (which chat and social-media writers use as punctuation) and at 但/但是/可是/不过.
+   媒体反映), or the clause is a rhetorical question (难道不是食物中毒吗). A denial right after the term cancels it
+   too (受伤倒是没有, 12315就算了, 律师就不找了). Clauses end at punctuation, at spaces and emoji (which chat and
+   social-media writers use as punctuation) and at 但/但是/可是/不过.
+5. A hazard a shop assistant, salesman or leaflet talks about (店员说不会漏电的, 销售说万一自燃会赔) is not the
+   customer reporting one.
 
-Known limits: negation after the term (受伤倒是没有, 过敏…还好这次没放) is not seen; a veiled threat is read
-literally (我老公是律师 is flagged even when said kindly); double negation other than 难道/不就是 is
-read as negation; a foreign body is only recognised near food words (a screw in a sofa is not flagged);
-hypothetical hazards (万一着火, 容易触电) are flagged like real ones, on purpose.
+Confidence: each hit carries its group's confidence (explicit terms such as 12315, 律师函, 食物中毒 high; weak or
+context-dependent ones such as 避雷 or 过期 without food words low). A hazard only imagined (万一着火怎么办, 怕孩子
+摔倒) is still flagged, with less confidence; a threat (如果再不处理就打12315) is a risk at full confidence. When
+several groups find the same risk, their confidences combine (two weak signs are stronger than one); the hit keeps
+the earliest term as its evidence.
+
+Known limits: a veiled threat is read literally (我老公是律师 is flagged even when said kindly); double negation
+other than 难道/不就是 is read as negation; a foreign body is only recognised near food words (a screw in a sofa
+is not flagged); a denial in a later sentence (过敏…还好这次没放) is not seen.
 """
 
 from __future__ import annotations
@@ -85,6 +93,7 @@ class RiskHit:
     term: str  # the matched words, as written in the text
     start: int  # character offset in the text
     reason: str  # short English explanation, e.g. "mentions a government complaint hotline (12315)"
+    confidence: float = 0.8  # 0–1: how sure the analyser is that the text carries this risk
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -265,6 +274,18 @@ _RHETORICAL = re.compile(lexicon.RHETORICAL)
 _CONDITION_BEFORE_NEGATOR = re.compile("(?:" + lexicon.CONDITION_BEFORE_NEGATOR + ")$")
 _CONDITIONAL_AFTER_DENIAL = re.compile(lexicon.CONDITIONAL_AFTER_DENIAL)
 _PLAIN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+_DENIAL_AFTER = re.compile(lexicon.DENIALS_AFTER)
+_HYPOTHETICAL = re.compile(lexicon.HYPOTHETICAL)
+_MISTAKEN = re.compile(lexicon.MISTAKEN)
+_STAFF_SPEECH = re.compile(lexicon.STAFF_SPEECH)
+_STAFF_ASSURANCE = re.compile(lexicon.STAFF_ASSURANCE)
+
+# Risks of the physical world: what a customer only imagines, or a salesman assures, is not a report of these.
+# Threats (regulator, media, legal) count however they are put.
+_PHYSICAL = frozenset(
+    {"injury", "food_safety", "foreign_body", "spoiled", "fire", "electric_shock", "breakage", "failure_in_use"}
+)
+_HYPOTHETICAL_FACTOR = 0.75
 
 # Characters a jieba token may add to a whole-word term without making it a different word (断了 cut as 断了).
 _PARTICLES_AFTER = frozenset("了着过的得地啦啊呢吧吗么嘛")
@@ -352,6 +373,32 @@ class _Text:
             return False
         return not _CONDITIONAL_AFTER_DENIAL.match(self.norm, clause_end + 1)
 
+    def is_denied_after(self, end: int) -> bool:
+        """True for a denial right after the term, in its clause (受伤倒是没有, 12315就算了)."""
+        _clause_start, clause_end = self.clause(max(0, end - 1))
+        return _DENIAL_AFTER.match(self.norm, end, clause_end) is not None
+
+    def is_hypothetical(self, start: int) -> bool:
+        """True when the term's clause imagines it rather than reports it (万一着火, 怕孩子摔倒)."""
+        clause_start, _clause_end = self.clause(start)
+        return _HYPOTHETICAL.search(self.norm, clause_start, start) is not None
+
+    def is_mistaken(self, start: int) -> bool:
+        """True for a hazard the customer only thought of (吓我一跳以为要爆了)."""
+        clause_start, _clause_end = self.clause(start)
+        return _MISTAKEN.search(self.norm, max(clause_start, start - 8), start) is not None
+
+    def is_staff_assurance(self, start: int) -> bool:
+        """True for a term inside what staff or a leaflet say about it (店员说不会漏电的): not a report."""
+        clause_start, _clause_end = self.clause(start)
+        # The speaker may stand at the end of the clause before (店员说：这个不会漏电).
+        previous_start, _ = self.clause(max(0, clause_start - 2)) if clause_start else (0, 0)
+        low = max(previous_start, start - 16)
+        speech = None
+        for match in _STAFF_SPEECH.finditer(self.norm, low, start):
+            speech = match
+        return speech is not None and _STAFF_ASSURANCE.search(self.norm, speech.end(), start) is not None
+
     def _conditional(self, start: int) -> bool:
         """True for a negator inside a condition (如不给说法将向媒体反映): it denies the condition, not the term."""
         return _CONDITION_BEFORE_NEGATOR.search(self.norm, max(0, start - 3), start) is not None
@@ -377,6 +424,8 @@ class _Text:
 
 def _accepts(text: _Text, rule: _Rule, start: int, end: int) -> bool:
     group = rule.group
+    if group.risk in _PHYSICAL and (text.is_staff_assurance(start) or text.is_mistaken(start)):
+        return False
     if rule.exclude and text.overlaps(rule.exclude, start, end):
         return False
     if rule.context and not text.near(rule.context, start, end, group.window):
@@ -387,25 +436,50 @@ def _accepts(text: _Text, rule: _Rule, start: int, end: int) -> bool:
         and not (rule.unless and text.near(rule.unless, start, end, group.window))
     ):
         return False
-    if group.negatable and text.is_negated(start):
+    if group.negatable and (text.is_negated(start) or text.is_denied_after(end)):
         return False
     return not (group.word and not text.is_whole_word(start, end))
 
 
+def _confidence(text: _Text, rule: _Rule, start: int) -> float:
+    confidence = rule.group.confidence
+    if rule.group.risk in _PHYSICAL and text.is_hypothetical(start):
+        confidence *= _HYPOTHETICAL_FACTOR
+    return confidence
+
+
 def _first_hit(text: _Text, risk: str, disabled: frozenset[str]) -> RiskHit | None:
+    """The earliest accepted term of the risk; its confidence combines every group that found the risk."""
     candidates = []
     for order, rule in enumerate(_rules()[risk]):
         # Overlapping matches too: if 总装线已经停 is rejected, 停线 right behind it must still be tried.
         for match in rule.scanner.starts(text):
             candidates.append((match.start(), -(match.end() - match.start()), order, match.end(), rule))
     candidates.sort(key=lambda c: c[:3])
-    for start, _, _, end, rule in candidates:
-        if text.norm[start:end] in disabled:
+    first: tuple[int, int, _Rule] | None = None
+    best: dict[int, float] = {}  # group order → the best confidence of its accepted terms
+    for start, _, order, end, rule in candidates:
+        if order in best and best[order] >= rule.group.confidence:
+            continue  # this group has already spoken as loudly as it can
+        if text.norm[start:end] in disabled or not _accepts(text, rule, start, end):
             continue
-        if _accepts(text, rule, start, end):
-            term = text.original[start:end]
-            return RiskHit(risk=risk, term=term, start=start, reason=f"{rule.group.reason} ({term})")
-    return None
+        best[order] = max(best.get(order, 0.0), _confidence(text, rule, start))
+        if first is None:
+            first = (start, end, rule)
+    if first is None:
+        return None
+    start, end, rule = first
+    doubt = 1.0
+    for confidence in best.values():
+        doubt *= 1.0 - confidence
+    term = text.original[start:end]
+    return RiskHit(
+        risk=risk,
+        term=term,
+        start=start,
+        reason=f"{rule.group.reason} ({term})",
+        confidence=round(min(0.99, 1.0 - doubt), 2),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
