@@ -71,7 +71,9 @@ def test_a_nul_byte_in_action_and_task_bodies_is_refused(api, complaint):
     before = snapshot(complaint.number)
     refused(api("agent").act(complaint.number, "acknowledge", {"note": f"已{NUL}联系"}), "note")
     refused(api("agent").act(complaint.number, "escalate", {"reason": f"{NUL}"}), "reason")
-    refused(api("agent").post(f"/complaints/{complaint.number}/tasks", {"title": f"查{NUL}", "department": "QA"}), "title")
+    refused(
+        api("agent").post(f"/complaints/{complaint.number}/tasks", {"title": f"查{NUL}", "department": "QA"}), "title"
+    )
     assert snapshot(complaint.number) == before
 
 
@@ -153,14 +155,18 @@ def test_the_event_cannot_happen_after_the_complaint_was_received(api):
 
 def test_a_sensible_back_date_is_kept_with_the_local_offset(api):
     received = timezone.localtime(timezone.now() - dt.timedelta(days=3)).replace(microsecond=0)
-    r = api("agent").post("/complaints", body(received_at=received.isoformat(), occurred_at="2001-05-01T10:00:00+08:00"))
+    r = api("agent").post(
+        "/complaints", body(received_at=received.isoformat(), occurred_at="2001-05-01T10:00:00+08:00")
+    )
     assert r.status_code == 201, r.content
     assert r.json()["received_at"].endswith("+08:00")
     assert dt.datetime.fromisoformat(r.json()["received_at"]) == received
 
 
 def test_date_messages_speak_the_callers_language(api):
-    r = api("agent").post("/complaints", body(received_at="1950-01-01T00:00:00+08:00"), headers={"Accept-Language": "en"})
+    r = api("agent").post(
+        "/complaints", body(received_at="1950-01-01T00:00:00+08:00"), headers={"Accept-Language": "en"}
+    )
     en = refused(r, "received_at")["fields"]["received_at"][0]
     r = api("agent").post(
         "/complaints", body(received_at="1950-01-01T00:00:00+08:00"), headers={"Accept-Language": "zh-hans"}

@@ -95,9 +95,7 @@ class InputGuardMiddleware:
             return self._refuse(request, is_api, 413, "too_large", status_message(413), {})
         if bad:
             message = nul_message()
-            return self._refuse(
-                request, is_api, 400, "validation_error", message, {name: [message] for name in bad}
-            )
+            return self._refuse(request, is_api, 400, "validation_error", message, {name: [message] for name in bad})
         response = self.get_response(request)
         if is_api and response.status_code >= 400 and not _is_json(response):
             return error_json(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kesu.accounts.models import User
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
+from kesu.core.text import check_text
 
 from .events import record_event
 from .models import Attachment, Complaint
@@ -66,6 +67,55 @@ OFFICE_BY_SUFFIX = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
+# What a name's suffix promises, as the sniffed types that keep the promise. A file whose name promises one
+# kind and whose bytes are another is refused: the evidence list would call a web page a "photo". Photos
+# keep their promise with any raster image (phones name a PNG screenshot .jpg); SVG is markup, never a photo.
+_IMAGES = {"image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "image/heic"}
+_AUDIO_VIDEO = {"audio/mpeg", "audio/amr", "audio/wav", "audio/mp4", "video/mp4"}
+KINDS_BY_SUFFIX: dict[str, frozenset[str]] = {
+    suffix: frozenset(kinds)
+    for suffixes, kinds in [
+        (".jpg .jpeg .jfif .png .gif .bmp .webp .heic .heif", _IMAGES),
+        (".pdf", {"application/pdf"}),
+        (".zip .docx .xlsx", {"application/zip"}),
+        (".mp3 .amr .wav .m4a .mp4 .mov .m4v .3gp", _AUDIO_VIDEO),
+        (".txt .csv .log .json", {"text/plain"}),
+    ]
+    for suffix in suffixes.split()
+}
+# A declared Content-Type of these families is a promise too (a browser derives it from the name).
+_DECLARED_FAMILIES = {"image": _IMAGES, "audio": _AUDIO_VIDEO, "video": _AUDIO_VIDEO}
+
+
+def _suffix(name: str) -> str:
+    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def check_claimed_type(name: str, kind: str, declared_type: str = "") -> None:
+    """Refuse (415, naming the file) what is not the kind its name or its declared type claims."""
+    promised = KINDS_BY_SUFFIX.get(_suffix(name))
+    declared = (declared_type or "").split(";", 1)[0].strip().lower()
+    if declared == "application/pdf":
+        declared_kinds: set[str] | None = {"application/pdf"}
+    else:
+        declared_kinds = _DECLARED_FAMILIES.get(declared.split("/", 1)[0])
+    if (promised is not None and kind not in promised) or (declared_kinds is not None and kind not in declared_kinds):
+        raise DomainError(
+            "unsupported_media_type",
+            _("“%(name)s” is not what its name or type says: its content is %(kind)s.") % {"name": name, "kind": kind},
+            field="file",
+        )
+
+
+def clean_file_name(filename: str) -> str:
+    """The name without its folders, at most 200 characters, keeping its suffix."""
+    name = (filename or "file").replace("\\", "/").rsplit("/", 1)[-1].strip() or "file"
+    if len(name) > 200:
+        suffix = _suffix(name)
+        suffix = suffix if len(suffix) <= 10 else ""
+        name = name[: 200 - len(suffix)] + suffix
+    return name
+
 
 def check_upload_size(size: int | None) -> None:
     """Refuse a file over the limit before its bytes are read (413)."""
@@ -87,6 +137,7 @@ def do_add_attachment(
     source: str = EvidenceSource.CUSTOMER,
     captured_at: dt.datetime | None = None,
     description: str = "",
+    declared_type: str = "",
 ) -> Attachment:
     if actor.role not in HANDLING:
         raise Forbidden(_("Your role may not add evidence to complaints."))
@@ -102,17 +153,17 @@ def do_add_attachment(
             _("This kind of file is not accepted. Send photos, PDFs, Office documents, text, audio or video."),
             field="file",
         )
-    name = (filename or "file").replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
+    name = check_text(clean_file_name(filename), "file")
+    check_claimed_type(name, kind, declared_type)
     if kind == "application/zip":
-        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        kind = OFFICE_BY_SUFFIX.get(suffix, "application/zip")
+        kind = OFFICE_BY_SUFFIX.get(_suffix(name), "application/zip")
     if source not in EvidenceSource.values:
         raise ValidationFailed(
             _("“%(value)s” is not one of: %(choices)s.")
             % {"value": source, "choices": ", ".join(EvidenceSource.values)},
             field="source",
         )
-    description = (description or "").strip()
+    description = check_text((description or "").strip(), "description")
     if len(description) > 200:
         raise ValidationFailed(_("At most %(max)s characters.") % {"max": 200}, field="description")
     digest = hashlib.sha256(content).hexdigest()

@@ -440,6 +440,7 @@ def attachment_upload(request, number: str):
                 source=form.cleaned_data["source"],
                 captured_at=form.cleaned_data["captured_at"],
                 description=form.cleaned_data["description"],
+                declared_type=upload.content_type or "",
             )
         except DomainError as exc:
             status = exc.http_status

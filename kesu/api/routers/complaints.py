@@ -257,6 +257,7 @@ def add_attachment(
         source=source,
         captured_at=when,
         description=description,
+        declared_type=file.content_type or "",
     )
     return Status(201, _attachment_json(attachment, number))
 
