@@ -130,12 +130,18 @@ def test_only_roles_that_may_record_get_a_suggestion(web, client):
 def test_the_panel_stores_nothing_and_reads_little(web, users):
     make_complaint(users["agent"])
     client = web("agent")
+    _panel(client, FOOD_AND_REGULATOR)  # warm: the suggester may load its model once
     before = (Complaint.objects.count(), Event.objects.count())
-    with CaptureQueriesContext(connection) as queries:
-        _panel(client, FOOD_AND_REGULATOR)
+    counts = []
+    long_text = {"description": "孩子吃完拉肚子住院了，我要打12315，找记者曝光，再请律师起诉你们，插座还冒烟了。" * 20}
+    for data in (FOOD_AND_REGULATOR, long_text):
+        with CaptureQueriesContext(connection) as queries:
+            _panel(client, data)
+        assert not [q for q in queries.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+        counts.append(len(queries))
     assert (Complaint.objects.count(), Event.objects.count()) == before
-    assert not [q for q in queries.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
-    assert len(queries) <= 3, [q["sql"] for q in queries.captured_queries]  # session, user, active types
+    # The session, the user, the active types and what the suggester reads; never a query per word found.
+    assert counts[0] == counts[1] <= 6, counts
 
 
 def test_the_form_asks_for_the_suggestion_as_the_agent_types(web):
@@ -144,7 +150,11 @@ def test_the_form_asks_for_the_suggestion_as_the_agent_types(web):
     assert 'hx-post="/complaints/new/suggestion"' in panel
     assert "input changed delay:400ms from:#id_description" in panel and 'hx-sync="this:replace"' in panel
     assert "#id_title" in panel and "#id_type_code" in panel
-    assert "triage-empty" in html
+    assert "triage-empty" in html and ", load" not in panel
+    # A form shown again with its errors asks at once for the text it already holds.
+    r = web("agent").post("/complaints/new", {"title": FOOD_AND_REGULATOR["title"]})
+    assert r.status_code == 400
+    assert ", load" in re.search(r'<div id="triage-live"[^>]*>', r.content.decode()).group(0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,3 +231,18 @@ def test_the_timeline_names_the_risk_families_of_a_suggestion():
             type_names={"quality": "产品质量"},
         )
     assert [value for _label, value, _long in rows] == ["产品质量; 食品安全 “拉肚子”"]
+
+
+def test_triage_view_lists_the_other_findings_after_the_families():
+    view = triage_view(
+        {
+            "type_code": "quality",
+            "type_confidence": 0.7,
+            "risks": [{"family": "legal", "evidence": "律师", "confidence": 0.9, "risk": "legal"}],
+            "signals": [{"risk": "churn", "term": "再也不买", "reason": "may stop buying"}],
+        },
+        {"quality": "产品质量"},
+    )
+    assert [(r["family"], r["evidence"]) for r in view["risks"]] == [("legal", "律师"), ("", "再也不买")]
+    html = str(mark_evidence("请律师；再也不买", view["evidence"]))
+    assert 'evidence-risk" data-family="legal"' in html and 'evidence-signal" data-family=""' in html

@@ -664,9 +664,19 @@ def triage_view(suggestion: dict[str, Any] | None, type_names: dict[str, str]) -
                     "confidence_pct": percent(conf) if conf is not None else "",
                 }
             )
-    risks = [entry for r in s.get("risks") or [] if isinstance(r, dict) and (entry := _risk_entry(r))]
+    # The contract's families first; then the analyser's other findings (`signals`: emotion, churn, batch …).
+    found = [r for r in [*(s.get("risks") or []), *(s.get("signals") or [])] if isinstance(r, dict)]
+    risks = [entry for r in found if (entry := _risk_entry(r))]
     type_words = _type_words(s)
-    evidence = [{"words": r["evidence"], "kind": "risk", "family": r["family"], "label": r["label"]} for r in risks]
+    evidence = [
+        {
+            "words": r["evidence"],
+            "kind": "risk" if r["family"] else "signal",
+            "family": r["family"],
+            "label": r["label"],
+        }
+        for r in risks
+    ]
     name = type_names.get(code, code)
     evidence += [{"words": w, "kind": "type", "family": "", "label": name} for w in type_words]
     return {

@@ -5,6 +5,7 @@ Called on every pause in typing: it reads the text, asks the suggester, renders 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from kesu.triage.lexical import lexical_suggestion
 
 from .display import mark_evidence, triage_view
 
+_suggest: Callable[..., dict[str, Any]] | None
 try:  # the learned suggester, when installed; the lexicon alone answers with the same object
     from kesu.triage import suggest as _suggest
 except ImportError:

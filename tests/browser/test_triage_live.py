@@ -64,6 +64,7 @@ def test_the_suggestion_appears_as_the_agent_types_and_one_click_sets_the_type(
     panel.locator(".triage-top").click()
     expect(type_field).to_have_value("quality")
 
+    page.evaluate("document.activeElement.blur()")
     page.locator("#content-heading").scroll_into_view_if_needed()
     page.evaluate("window.scrollBy(0, -12)")
     screenshot(page, "triage-live")
