@@ -8,11 +8,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/kesu
 CHROMIUM ?= /usr/bin/chromium
 VENDOR := kesu/web/static/vendor
 
-.PHONY: bench run test lint test-sqlite test-postgres assets browser migrate demo screenshots messages clean help
+.PHONY: bench soak serve run test lint test-sqlite test-postgres assets browser migrate demo screenshots messages clean help
 
 help:
 	@echo "make run    – install, migrate, load demo data once, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   – install test tools and run lint + the whole suite on SQLite and PostgreSQL"
+	@echo "make serve  – production: migrate, collect static files, serve (no demo data; README: Production and load)"
 
 $(VENV)/.base: requirements/base.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +52,15 @@ run: demo
 	@echo "kesu: http://127.0.0.1:$(PORT)/"
 	PORT=$(PORT) $(PY) -m kesu.worker
 
+# Production: no demo data. WEB_WORKERS gunicorn processes and JOB_WORKERS Huey consumers (several need
+# REDIS_URL); HOST defaults to 127.0.0.1 (behind a proxy). Settings to set first: README, Production and load.
+WEB_WORKERS ?= 4
+JOB_WORKERS ?= 2
+serve: migrate
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py check --deploy --fail-level ERROR
+	PORT=$(PORT) WEB_WORKERS=$(WEB_WORKERS) JOB_WORKERS=$(JOB_WORKERS) $(PY) -m kesu.worker
+
 # Debian's Chromium for the browser tests (never a browser download).
 browser:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
@@ -88,6 +98,13 @@ bench: $(VENV)/.base
 	env -u DATABASE_URL $(PY) bench/sla_sweep.py $(BENCH_ARGS)
 	@if $(PY) scripts/pg_ready.py "$(PG_URL)"; then DATABASE_URL="$(PG_URL)" $(PY) bench/sla_sweep.py $(BENCH_ARGS); \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipped"; fi
+
+# Half an hour of mixed load on the production stack over PostgreSQL + Redis (a benchmark, not a test):
+# its own database kesu_soak on PG_URL's server and its own queue in SOAK_REDIS_URL. bench/README.md.
+SOAK_ARGS ?= --minutes 30 --rate 15
+SOAK_REDIS_URL ?= redis://127.0.0.1:6379/0
+soak: $(VENV)/.base assets
+	$(PY) bench/soak.py --database-url "$(PG_URL)" --redis-url "$(SOAK_REDIS_URL)" $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

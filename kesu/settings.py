@@ -162,7 +162,18 @@ HUEY = {
     "immediate": os.environ.get("HUEY_IMMEDIATE", "0") == "1",
     "utc": True,
     "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "huey.sqlite3")},
-    "consumer": {"workers": int(os.environ.get("HUEY_WORKERS", "2")), "worker_type": "thread", "periodic": True},
+    # No task's return value is ever read: keeping them would grow the queue storage by one entry per job.
+    "results": False,
+    # SIGTERM (systemd, `python -m kesu.worker`) lets running jobs finish, for at most 25 s; SIGINT interrupts.
+    # Several consumers may run (kesu.worker: JOB_WORKERS); only one should enqueue the periodic tasks
+    # (the others run `run_huey --no-periodic`), though running them twice at once is harmless.
+    "consumer": {
+        "workers": int(os.environ.get("HUEY_WORKERS", "2")),
+        "worker_type": "thread",
+        "periodic": True,
+        "graceful_signal": "TERM",
+        "shutdown_timeout": 25,
+    },
 }
 
 # The playbook `make run` loads when none is active yet (manufacturing | retail | service).
