@@ -16,6 +16,7 @@ from kesu.followup.models import Revisit
 from kesu.routing.models import Task
 from kesu.routing.tasks_actions import do_update_task
 from kesu.rules import playbooks
+from tests.browser.conftest import TIMEOUT_MS
 from tests.factories import UserFactory, advance, make_complaint
 
 pytestmark = pytest.mark.browser
@@ -205,7 +206,8 @@ def test_the_customer_rates_on_a_phone(live_server, django_db_serialized_rollbac
     )
     try:
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(TIMEOUT_MS)
+        page.set_default_navigation_timeout(TIMEOUT_MS)
         page.goto(f"{live_server.url}/rate/{token}")
         assert c.number in page.inner_text("body") and "王芳" not in page.inner_text("body")
         page.locator(".rate-option").nth(1).click()
