@@ -73,12 +73,12 @@ lint: $(VENV)/.dev
 	$(PY) scripts/check_messages.py
 
 test-sqlite: $(VENV)/.dev assets browser
-	env -u DATABASE_URL $(VENV)/bin/pytest -n 2 -q
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest -n 2 -q
 
 # PostgreSQL when it is reachable; in CI (CI=true) it must be.
 test-postgres: $(VENV)/.dev assets browser
 	@if $(PY) scripts/pg_ready.py "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest -n 2 -q; \
+		env -u REDIS_URL DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest -n 2 -q; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_URL) is not reachable, and CI must test on it"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipped"; fi
 
