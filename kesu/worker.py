@@ -7,7 +7,9 @@
 - JOB_WORKERS Huey consumer processes (default 1), HUEY_WORKERS threads each. Only the first consumer
   enqueues the periodic tasks (SLA sweep, delivery catch-up: once a minute, not once per consumer); the
   others start with `--no-periodic` and take tasks from the same queue. With several consumers the queue
-  must be shared: set REDIS_URL (the SQLite queue is per machine).
+  must be shared: set REDIS_URL (the SQLite queue is per machine). On a second machine serving the same
+  Redis queue, JOB_PERIODIC=0 leaves the schedule to the first (twice would be harmless: the sweep and
+  the deliveries do each thing once however many run at a time, but it is work done for nothing).
 
 A consumer that dies (killed, out of memory) is started again; a delivery it had claimed is sent after
 its lease by the catch-up task. Anything else ending stops the rest. SIGTERM or SIGINT (Ctrl-C) stops
@@ -67,7 +69,7 @@ def web_command() -> list[str]:
 
 def job_command(index: int) -> list[str]:
     command = [sys.executable, "manage.py", "run_huey", "--quiet"]
-    if index > 0:
+    if index > 0 or os.environ.get("JOB_PERIODIC", "1") == "0":
         command.append("--no-periodic")  # the first consumer alone schedules the periodic tasks
     return command
 

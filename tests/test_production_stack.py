@@ -137,6 +137,13 @@ def _state(pid: int) -> str:
         return "zombie"
 
 
+def test_the_first_job_worker_schedules_the_periodic_tasks_unless_another_machine_does(monkeypatch):
+    assert "--no-periodic" not in worker.job_command(0)
+    assert "--no-periodic" in worker.job_command(1)
+    monkeypatch.setenv("JOB_PERIODIC", "0")
+    assert "--no-periodic" in worker.job_command(0)
+
+
 def test_worker_counts_must_be_whole_numbers(monkeypatch):
     monkeypatch.setenv("WEB_WORKERS", "four")
     with pytest.raises(SystemExit, match="WEB_WORKERS must be a whole number"):
