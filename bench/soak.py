@@ -96,9 +96,9 @@ STEPS: list[tuple[str, dict]] = [
 ]
 # Share of the requests per operation (an action is the complaint's next step; `note` an extra note).
 MIX = [
-    ("create", 18),
-    ("create_repeat", 2),
-    ("action", 40),
+    ("create", 9),
+    ("create_repeat", 1),
+    ("action", 49),
     ("note", 6),
     ("stale", 3),
     ("list", 12),
@@ -423,7 +423,8 @@ class Load:
             if not free:
                 return None
             with self.rng_lock:
-                t = self.rng.choice(free)
+                # The furthest along of three at random: complaints reach the end of their lifecycle.
+                t = max(self.rng.sample(free, min(3, len(free))), key=lambda c: c.step)
             t.busy = True
             return t
 
