@@ -210,7 +210,7 @@ def test_retail_level_2_an_emotional_complaint_with_the_analyser_stubbed(users, 
     assert c.level == 2
     assert hit_codes(c) == ["emotional"]
     assert "气死我了" in c.rule_hits[0]["reason"]
-    assert c.suggestion["risks"] == [{"risk": "emotional", "term": "气死我了", "reason": "“气死我了”"}]
+    assert c.suggestion["signals"] == [{"risk": "emotional", "term": "气死我了", "reason": "“气死我了”"}]
 
 
 @pytest.mark.parametrize(

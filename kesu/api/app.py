@@ -3,7 +3,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import BearerToken
-from .routers import collaboration, complaints, preferences, reference, workbench
+from .routers import collaboration, complaints, preferences, reference, triage, workbench
 
 api = NinjaAPI(
     title="kesu API",
@@ -20,6 +20,7 @@ api.add_router("", reference.router)
 api.add_router("", workbench.router)
 api.add_router("", collaboration.router)
 api.add_router("", preferences.router)
+api.add_router("", triage.router)
 
 
 @api.get("/health", auth=None, tags=["system"], summary="Liveness and database check")

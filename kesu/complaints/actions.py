@@ -30,9 +30,8 @@ from kesu.followup import services as followup
 from kesu.notifications.services import notify
 from kesu.routing import services as routing
 from kesu.rules import feedback
-from kesu.rules.classify import classify
+from kesu.rules.classify import classify, triage_suggestion
 from kesu.rules.playbooks import active_playbook
-from kesu.rules.types import suggest_type
 from kesu.sla import clocks
 
 from .classification import MAX_LEVEL, Flag, Level, Priority, Severity
@@ -573,16 +572,17 @@ def _after_classification(
 
 
 def _classify_at_intake(c: Complaint) -> list[Complaint]:
-    """Suggest the type, link repeats, run the playbook's rules; the results classify the complaint
-    and are kept as the suggestion the agent confirms or corrects at triage (R-CLS-2..4)."""
+    """Suggest the type and risks, link repeats, run the playbook's rules; the results classify the complaint
+    and are kept as the suggestion the agent confirms or corrects at triage (R-CLS-2..4). A complaint recorded
+    without a type takes the suggested one."""
     playbook = active_playbook()
-    suggested_type, _reason = suggest_type(f"{c.title}\n{c.description}")
-    if c.category_id is None and suggested_type:
-        c.category = Category.objects.filter(code=suggested_type, active=True).first()
+    suggestion = triage_suggestion(c)
+    if c.category_id is None and suggestion.get("type_code"):
+        c.category = Category.objects.filter(code=suggestion["type_code"], active=True).first()
     window = int(playbook.setting("repeat_window_days", 90)) if playbook else 90
     earlier = find_repeats(c, window_days=window)
     c.repeat_count = len(earlier)
-    result = classify(c)
+    result = classify(c, suggestion=suggestion)
     c.severity = result.values.get("severity", "")
     c.priority = result.values.get("priority", "")
     c.level = result.values.get("level")
@@ -711,8 +711,11 @@ def do_triage(
             final = {"type_code": c.type_code, "severity": c.severity, "priority": c.priority, "level": c.level}
             data["suggested"] = {k: c.suggestion.get(k) for k in final}
             data["final"] = final
-            if c.suggestion.get("risks"):
-                feedback.record(c.suggestion["risks"], kept=not feedback.was_downgraded(c.suggestion, final))
+            # What the text analyser raised (risk families and the rules' other signals), kept or overturned:
+            # terms agents keep overturning switch off (feedback.disabled_terms).
+            raised = [*(c.suggestion.get("risks") or []), *(c.suggestion.get("signals") or [])]
+            if raised:
+                feedback.record(raised, kept=not feedback.was_downgraded(c.suggestion, final))
         c = _save(
             c,
             actor=actor,

@@ -1,7 +1,11 @@
 """Classify a complaint: repeat facts + text risks + the active playbook's rules → values with reasons.
 
-Used at intake (the values become the complaint's classification and are kept as the suggestion) and
-at re-triage (the rule hits are refreshed; the agent's explicit choices win).
+Used at intake (the values become the complaint's classification and are kept, with the triage suggestion of
+`kesu.triage`, as the complaint's `suggestion`) and at re-triage (the rule hits are refreshed; the agent's explicit
+choices win).
+
+    triage_suggestion(complaint) → the contract's suggestion object for the complaint's text (type, risk families …)
+    classify(complaint, suggestion=…) → Classification; .suggestion() is what the complaint keeps
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from .engine import Facts, evaluate
 from .feedback import disabled_terms
 from .playbooks import active_rules
 from .risk import analyse
-from .types import suggest_type
 
 
 @dataclass
@@ -25,9 +28,12 @@ class Classification:
     type_code: str | None = None
     type_reason: str = ""
     ruleset: Any = None
+    triage: dict[str, Any] = field(default_factory=dict)
 
     def suggestion(self) -> dict[str, Any]:
+        """The triage suggestion (type, confidence, alternatives, risk families, signals …) with the rules' values."""
         return {
+            **self.triage,
             "type_code": self.type_code,
             "type_reason": self.type_reason,
             "severity": self.values.get("severity", ""),
@@ -44,10 +50,27 @@ def complaint_text(complaint) -> str:
     return f"{complaint.title}\n{complaint.description}"
 
 
-def classify(complaint, *, type_code: str | None = None, overrides: dict[str, Any] | None = None) -> Classification:
+def triage_suggestion(complaint) -> dict[str, Any]:
+    """The suggestion of `kesu.triage` for the complaint's text, over the active playbook's types."""
+    from kesu.triage import suggest
+
+    text = complaint_text(complaint)
+    return suggest(text, hits=analyse(text, disabled_terms=disabled_terms()))
+
+
+def classify(
+    complaint,
+    *,
+    type_code: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    suggestion: dict[str, Any] | None = None,
+) -> Classification:
+    """`suggestion`: the complaint's triage suggestion when the caller has it (intake); its type decides the rules'
+    type fact when the complaint has none."""
     text = complaint_text(complaint)
     hits = analyse(text, disabled_terms=disabled_terms())
-    suggested_type, type_reason = suggest_type(text)
+    triage = suggestion or {}
+    suggested_type = triage.get("type_code")
     effective_type = type_code or (complaint.category.code if complaint.category_id else None) or suggested_type
     o = overrides or {}
     facts = Facts(
@@ -70,8 +93,9 @@ def classify(complaint, *, type_code: str | None = None, overrides: dict[str, An
         values=outcome.values,
         hits=outcome.hits,
         reasons=outcome.reasons,
-        risks=[{"risk": h.risk, "term": h.term, "reason": h.reason} for h in hits],
+        risks=list(triage.get("risks") or []),
         type_code=suggested_type,
-        type_reason=type_reason,
+        type_reason=triage.get("type_reason", ""),
         ruleset=ruleset,
+        triage=triage,
     )

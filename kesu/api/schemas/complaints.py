@@ -11,8 +11,10 @@ from kesu.complaints.actions import allowed_actions
 from kesu.complaints.models import Complaint, Event
 from kesu.core.masking import mask_email, mask_id_number, mask_phone
 from kesu.sla.clocks import deadlines_of
+from kesu.triage.contract import public_suggestion
 
 from .common import Body, Count, Money, Version
+from .triage import SuggestionOut
 
 
 class CustomerIn(Schema):
@@ -145,6 +147,8 @@ class ComplaintOut(Schema):
     people_involved: str
     repeat_count: int
     rule_hits: list[RuleHitOut]
+    # What the analyser suggested at intake (API.md "Triage suggestion"), kept after an agent changes the type.
+    suggestion: SuggestionOut | None
     deadlines: list[DeadlineOut]
     next_due_at: dt.datetime | None
     clock_paused: bool
@@ -246,6 +250,7 @@ def complaint_json(c: Complaint, *, user, reviewers: dict | None = None) -> dict
         "people_involved": c.people_involved,
         "repeat_count": c.repeat_count,
         "rule_hits": list(c.rule_hits or []),
+        "suggestion": public_suggestion(c.suggestion),
         "deadlines": [deadline_json(d) for d in deadlines_of(c)],
         "next_due_at": local_time(c.next_due_at),
         "clock_paused": c.clock_paused_at is not None,
