@@ -398,23 +398,44 @@ def find_customer(*, phone: str = "", email: str = "", external_id: str = "") ->
     return None
 
 
-def _customer_for(clean: dict[str, Any]) -> Customer:
-    customer = find_customer(
-        phone=clean["customer_phone"], email=clean["customer_email"], external_id=clean["customer_external_id"]
-    )
+# Who may change what is stored about a customer they record a complaint for (today: the relationship,
+# e.g. to VIP): the roles that see every customer and their contact details. A handler or quality engineer
+# records the complaint, but the stored record keeps its values. Every change is an event on the timeline.
+CUSTOMER_EDIT_ROLES = frozenset({"agent", "supervisor", "director", "manager", "admin"})
+
+
+def _customer_for(clean: dict[str, Any], *, actor: User) -> tuple[Customer, dict[str, list[Any]]]:
+    """The customer this complaint is about, and what intake changed on a known one ({field: [old, new]}).
+
+    Found or created so that concurrent intakes for one new phone meet on one record: the unique keys
+    refuse the second insert, which then reads the first one's. The row stays locked until the complaint
+    is stored, so the repeat count of each of those intakes sees all earlier ones."""
+    keys = {
+        "phone": clean["customer_phone"],
+        "email": clean["customer_email"],
+        "external_id": clean["customer_external_id"],
+    }
+    customer = find_customer(**keys)
     if customer is None:
-        return Customer.objects.create(
-            name=clean["customer_name"],
-            kind=clean["customer_kind"] or CustomerKind.CONSUMER,
-            phone=clean["customer_phone"],
-            email=clean["customer_email"],
-            external_id=clean["customer_external_id"],
-            id_number=clean["customer_id_number"],
-            company=clean["customer_company"],
-            relationship=clean["customer_relationship"] or Relationship.NEW,
-        )
-    # Known customer: fill what was missing, and keep what the new call tells us about them.
-    updates = []
+        try:
+            with transaction.atomic():
+                customer = Customer.objects.create(
+                    name=clean["customer_name"],
+                    kind=clean["customer_kind"] or CustomerKind.CONSUMER,
+                    id_number=clean["customer_id_number"],
+                    company=clean["customer_company"],
+                    relationship=clean["customer_relationship"] or Relationship.NEW,
+                    created_by=actor,
+                    **keys,
+                )
+            return customer, {}
+        except IntegrityError:
+            customer = find_customer(**keys)
+            if customer is None:  # pragma: no cover - the key that collided is there now
+                raise
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    changes: dict[str, list[Any]] = {}
+    # Fill what was missing (never overwrite), unless another customer already holds that key.
     for attr, key in (
         ("phone", "customer_phone"),
         ("email", "customer_email"),
@@ -423,17 +444,29 @@ def _customer_for(clean: dict[str, Any]) -> Customer:
         ("company", "customer_company"),
     ):
         if clean[key] and not getattr(customer, attr):
-            setattr(customer, attr, clean[key])
-            updates.append(attr)
-    if clean["customer_relationship"] and clean["customer_relationship"] != customer.relationship:
-        customer.relationship = clean["customer_relationship"]
-        updates.append("relationship")
+            if attr in keys and Customer.objects.filter(**{attr: clean[key]}).exclude(pk=customer.pk).exists():
+                continue
+            changes[attr] = ["", clean[key]]
+    wanted = clean["customer_relationship"]
+    if wanted and wanted != customer.relationship and actor.role in CUSTOMER_EDIT_ROLES:
+        changes["relationship"] = [customer.relationship, wanted]
     elif customer.relationship == Relationship.NEW:
-        customer.relationship = Relationship.EXISTING  # a second complaint: no longer a new customer
-        updates.append("relationship")
-    if updates:
-        customer.save(update_fields=[*updates, "updated_at"])
-    return customer
+        changes["relationship"] = [customer.relationship, Relationship.EXISTING]  # a second complaint
+    if changes:
+        for attr, (_old, new) in changes.items():
+            setattr(customer, attr, new)
+        try:
+            with transaction.atomic():
+                customer.save(update_fields=[*changes, "updated_at"])
+        except IntegrityError:  # a key filled in by a concurrent intake in the meantime: keep the record as is
+            customer.refresh_from_db()
+            changes = {}
+    # What the timeline may show of a change to contact keys: whether it happened, not the values.
+    shown = {
+        attr: ([old, new] if attr in ("relationship", "company") else ["", "***"])
+        for attr, (old, new) in changes.items()
+    }
+    return customer, shown
 
 
 def search_text_for(complaint: Complaint) -> str:
@@ -500,7 +533,7 @@ def _idempotent_replay(actor: User, key: str, fingerprint: str) -> Complaint | N
 def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -> Complaint:
     org = Organization.objects.first()
     prefix = org.complaint_prefix if org else "KS"
-    customer = _customer_for(clean)
+    customer, customer_changes = _customer_for(clean, actor=actor)
     local_day = timezone.localdate(now)
     complaint = Complaint(
         number=complaint_number(prefix, local_day),
@@ -551,6 +584,15 @@ def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -
             "repeat_of": [e.number for e in earlier],
         },
     )
+    if customer_changes:
+        record_event(
+            complaint,
+            actor=actor,
+            now=now,
+            action="customer_updated",
+            to_status=S.NEW,
+            data={"customer": customer.id, "changes": customer_changes},
+        )
     clocks.on_events(complaint, ("create", "classified"), now=now)
     _after_classification(complaint, old_level=None, actor=actor, now=now, trigger="intake")
     return complaint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kesu.api.routers.complaints import attachment_response
 from kesu.complaints import actions
-from kesu.complaints.access import access_complaint, complaints_visible_to
+from kesu.complaints.access import (
+    access_complaint,
+    complaints_visible_to,
+    customer_identified,
+    mask_name,
+    scope_event_data,
+)
 from kesu.complaints.attachments import check_upload_size, do_add_attachment
 from kesu.complaints.models import Category
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_timeline
@@ -179,9 +186,11 @@ def customer_lookup(request):
     """The customer on file for the phone being typed, with their earlier complaints (in scope)."""
     if request.user.role not in HANDLING:
         return HttpResponse(status=403)
-    phone = (request.GET.get("phone") or request.GET.get("customer_phone") or "").strip()
-    phone = phone.replace(" ", "").replace("-", "")
+    phone = actions.normalise_phone(request.GET.get("phone") or request.GET.get("customer_phone") or "")
     customer = actions.find_customer(phone=phone) if len(phone) >= 5 else None
+    if customer is not None and not customer_identified(request.user, customer):
+        # Someone the user may not know: nothing about them, not even that they exist.
+        return HttpResponse("")
     earlier, earlier_count = [], 0
     if customer is not None:
         visible = complaints_visible_to(request.user).filter(customer=customer)
@@ -212,17 +221,28 @@ def _action_forms(complaint, user, *, failed: Any = None) -> list[dict[str, Any]
 
 
 def _timeline(complaint, type_names: dict[str, str], user) -> list:
-    events = list(complaint_timeline(complaint))
     # The intake event names the earlier complaints it repeats: only those the user may see.
-    repeats = {n for e in events for n in (e.data or {}).get("repeat_of") or [] if isinstance(n, str)}
-    if repeats:
-        visible = set(complaints_visible_to(user).filter(number__in=repeats).values_list("number", flat=True))
-        for event in events:
-            if (event.data or {}).get("repeat_of"):
-                event.data = {**event.data, "repeat_of": [n for n in event.data["repeat_of"] if n in visible]}
+    events = scope_event_data(
+        user, list(complaint_timeline(complaint)), identified=customer_identified(user, complaint.customer)
+    )
     for event in events:
         event.details = event_details(event.action, event.data, type_names=type_names)
     return events
+
+
+def _unidentified(customer) -> SimpleNamespace:
+    """A customer the user may not know (outside their data scope): masked name, no company or ids."""
+    return SimpleNamespace(
+        pk=customer.pk,
+        name=mask_name(customer.name),
+        kind=customer.kind,
+        phone=customer.phone,
+        email="",
+        id_number="",
+        external_id="",
+        relationship="",
+        company="",
+    )
 
 
 def _rule_hits(complaint) -> list[dict[str, Any]]:
@@ -295,7 +315,9 @@ def _complaint_context(
         task_form = TaskForm()
     return {
         "complaint": complaint,
-        "customer": complaint.customer,
+        "customer": complaint.customer
+        if customer_identified(user, complaint.customer)
+        else _unidentified(complaint.customer),
         "revealed": revealed,
         "actions": allowed,
         "action_error": action_error,

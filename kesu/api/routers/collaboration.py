@@ -148,7 +148,7 @@ def revisit_json(r) -> dict[str, Any]:
     "/revisits", response=list[RevisitOut], tags=["revisits"], summary="Revisits: mine (agents) or all (supervisors)"
 )
 def list_revisits(request, status: str | None = "pending", limit: int = Query(100, ge=1, le=500)):
-    qs = followup.revisits_for(request.user)
+    qs = followup.revisits_for(request.user).filter(complaint__in=complaints_visible_to(request.user))
     if status:
         qs = qs.filter(status=status)
     return [revisit_json(r) for r in qs[:limit]]

@@ -10,11 +10,16 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from kesu.complaints import actions
-from kesu.complaints.access import access_complaint
+from kesu.complaints.access import (
+    access_complaint,
+    customer_identified,
+    customers_identified_for,
+    scope_event_data,
+)
 from kesu.complaints.attachments import check_upload_size, do_add_attachment
 from kesu.complaints.models import Attachment
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_page, complaint_timeline
-from kesu.core.errors import DomainError, NotFound
+from kesu.core.errors import DomainError, Forbidden, NotFound
 from kesu.routing.services import playbook_reviewers
 
 from ..schemas.complaints import (
@@ -91,8 +96,9 @@ def list_complaints(request, filters: Query[ListQuery]):
     )
     items, next_cursor = complaint_page(qs, cursor=filters.cursor, page_size=filters.page_size)
     reviewers = playbook_reviewers()
+    identified = customers_identified_for(request.user, [c.customer_id for c in items])
     return {
-        "items": [complaint_json(c, user=request.user, reviewers=reviewers) for c in items],
+        "items": [complaint_json(c, user=request.user, reviewers=reviewers, identified=identified) for c in items],
         "next_cursor": next_cursor,
     }
 
@@ -105,7 +111,12 @@ def get_complaint(request, number: str):
 @router.get("/complaints/{number}/events", response=list[EventOut], summary="The complaint's timeline")
 def list_events(request, number: str):
     complaint = access_complaint(request.user, number)
-    return [event_json(e) for e in complaint_timeline(complaint)]
+    events = scope_event_data(
+        request.user,
+        list(complaint_timeline(complaint)),
+        identified=customer_identified(request.user, complaint.customer),
+    )
+    return [event_json(e) for e in events]
 
 
 # Which ActionIn fields each action passes on to its do_<action> function.
@@ -158,9 +169,7 @@ def act(request, number: str, action: str, payload: ActionIn | None = None):
         raise DomainError(
             "validation_error",
             _("Please correct the marked fields."),
-            fields={
-                name: [_("“%(action)s” does not take this field.") % {"action": action}] for name in foreign
-            },
+            fields={name: [_("“%(action)s” does not take this field.") % {"action": action}] for name in foreign},
         )
     missing = [name for name in REQUIRED.get(action, ()) if body.get(name) is None]
     if missing:
@@ -182,6 +191,8 @@ def act(request, number: str, action: str, payload: ActionIn | None = None):
 )
 def reveal_contact(request, number: str):
     complaint = access_complaint(request.user, number)
+    if not customer_identified(request.user, complaint.customer):
+        raise Forbidden(_("This customer's details are outside your data scope."))
     customer = actions.do_reveal_contact(complaint, actor=request.user, now=timezone.now())
     return customer_json(customer, unmasked=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -12,6 +13,7 @@ from pydantic import Field
 
 from kesu.assessment.actions import do_confirm_penalty, do_waive_penalty, penalties_visible_to
 from kesu.assessment.models import PenaltyEntry
+from kesu.complaints.access import complaints_visible_to
 from kesu.core.errors import Forbidden
 from kesu.notifications.models import Notification
 from kesu.notifications.services import mark_read, unread_count
@@ -55,7 +57,12 @@ def _notification_json(n: Notification) -> dict[str, Any]:
 
 @router.get("/notifications", response=NotificationPage, tags=["notifications"], summary="My notifications")
 def list_notifications(request, unread_only: bool = False, limit: int = Query(50, ge=1, le=200)):
-    qs = Notification.objects.filter(user=request.user).select_related("complaint")
+    # A notification about a complaint the user may no longer see (moved out of their department) is not shown.
+    qs = (
+        Notification.objects.filter(user=request.user)
+        .filter(Q(complaint__isnull=True) | Q(complaint__in=complaints_visible_to(request.user)))
+        .select_related("complaint")
+    )
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return {"unread": unread_count(request.user), "items": [_notification_json(n) for n in qs[:limit]]}
@@ -109,7 +116,7 @@ def _penalty_json(p: PenaltyEntry) -> dict[str, Any]:
 def list_penalties(
     request, status: str | None = None, person: str | None = None, limit: int = Query(100, ge=1, le=500)
 ):
-    qs = penalties_visible_to(request.user)
+    qs = penalties_visible_to(request.user).filter(complaint__in=complaints_visible_to(request.user))
     if status:
         qs = qs.filter(status=status)
     if person:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictInt
 
+from kesu.complaints.access import customers_identified_for, mask_name
 from kesu.complaints.actions import allowed_actions
 from kesu.complaints.models import Complaint, Event
 from kesu.core.masking import mask_email, mask_id_number, mask_phone
@@ -194,7 +195,20 @@ def _money(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def customer_json(customer, *, unmasked: bool = False) -> dict[str, Any]:
+def customer_json(customer, *, unmasked: bool = False, identified: bool = True) -> dict[str, Any]:
+    """The customer as the API shows them. `identified` False (a scoped user who may not know who this
+    is, see access.customers_identified_for): the name masked, company, relationship and ids left out."""
+    if not identified:
+        return {
+            "name": mask_name(customer.name),
+            "kind": customer.kind,
+            "phone": mask_phone(customer.phone),
+            "email": mask_email(customer.email),
+            "external_id": "",
+            "relationship": "",
+            "id_number": "",
+            "company": "",
+        }
     return {
         "name": customer.name,
         "kind": customer.kind,
@@ -207,8 +221,15 @@ def customer_json(customer, *, unmasked: bool = False) -> dict[str, Any]:
     }
 
 
-def complaint_json(c: Complaint, *, user, reviewers: dict | None = None) -> dict[str, Any]:
-    """The v1 complaint object. Personal data is always masked here (R-REC-8)."""
+def complaint_json(
+    c: Complaint, *, user, reviewers: dict | None = None, identified: set[int] | bool | None = True
+) -> dict[str, Any]:
+    """The v1 complaint object. Personal data is always masked here (R-REC-8).
+
+    `identified`: the customer ids whose identity the user may see (None: all), from
+    access.customers_identified_for for a page; True (the default) asks for this one complaint."""
+    if identified is True:
+        identified = customers_identified_for(user, [c.customer_id])
     solution = None
     if c.solution_type:
         solution = {
@@ -233,7 +254,7 @@ def complaint_json(c: Complaint, *, user, reviewers: dict | None = None) -> dict
         "owner": c.owner.username if c.owner_id else None,
         "department": c.department.code if c.department_id else None,
         "collaborators": sorted(d.code for d in c.collaborators.all()),
-        "customer": customer_json(c.customer),
+        "customer": customer_json(c.customer, identified=identified is None or c.customer_id in identified),
         "product": c.product,
         "product_model": c.product_model,
         "product_code": c.product_code,
