@@ -590,6 +590,7 @@ def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -
             actor=actor,
             now=now,
             action="customer_updated",
+            from_status=S.NEW,
             to_status=S.NEW,
             data={"customer": customer.id, "changes": customer_changes},
         )

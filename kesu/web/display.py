@@ -98,6 +98,7 @@ EVENT_LABELS = {
     "reassign": pgettext_lazy("event", "Re-assigned"),
     "attachment_added": pgettext_lazy("event", "Evidence added"),
     "reveal_contact": pgettext_lazy("event", "Full contact details viewed"),
+    "customer_updated": pgettext_lazy("event", "Customer record updated"),
     "sla_breach": pgettext_lazy("event", "Deadline missed"),
     "task_added": pgettext_lazy("event", "Task added"),
     "task_updated": pgettext_lazy("event", "Task updated"),

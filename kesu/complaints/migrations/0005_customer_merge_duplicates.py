@@ -1,4 +1,4 @@
-"""One customer per phone, e-mail and external id.
+"""One customer per phone, e-mail and external id (the unique indexes follow in 0006).
 
 Before the unique indexes exist, customers that share a key (left behind by concurrent intakes) are
 merged into the oldest record: their complaints (and any other row pointing at them) move to it, and the
@@ -7,9 +7,7 @@ different values of another (two phones for one e-mail) are not guessed at: the 
 names them, to be resolved in the admin first.
 """
 
-import django.db.models.deletion
-from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations
 
 KEYS = ("phone", "email", "external_id")
 FILLED = ("phone", "email", "external_id", "id_number", "company")
@@ -77,41 +75,8 @@ def merge_duplicates(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("complaints", "0004_complaint_major_round"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="customer",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
-        ),
         migrations.RunPython(merge_duplicates, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="customer",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("phone", ""), _negated=True), fields=("phone",), name="customer_unique_phone"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="customer",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("email", ""), _negated=True), fields=("email",), name="customer_unique_email"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="customer",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("external_id", ""), _negated=True),
-                fields=("external_id",),
-                name="customer_unique_external_id",
-            ),
-        ),
     ]
