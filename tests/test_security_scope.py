@@ -139,3 +139,12 @@ def test_notifications_about_complaints_outside_the_scope_are_not_listed(api, us
     listed = api("handler").get("/notifications").json()["items"]
     assert [n["complaint"] for n in listed if n["kind"] == "test"] == [mine["number"]]
     assert vip_case.number not in str(listed)
+
+
+def test_the_web_inbox_masks_a_customer_outside_the_scope(api, users, vip_case):
+    mine = create_as(api, "handler")
+    handler = Client()
+    handler.force_login(users["handler"])
+    page = handler.get("/", {"tab": "all"}).content.decode()
+    assert mine["number"] in page
+    assert "王建国" not in page and "王**" in page

@@ -25,6 +25,7 @@ from kesu.complaints.access import (
     access_complaint,
     complaints_visible_to,
     customer_identified,
+    customers_identified_for,
     mask_name,
     scope_event_data,
 )
@@ -125,6 +126,10 @@ def inbox(request):
         .order_by(ordering, "-id")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(form.value("page", 1))
+    identified = customers_identified_for(user, [c.customer_id for c in page.object_list])
+    for c in page.object_list:
+        if identified is not None and c.customer_id not in identified:
+            c.customer = _unidentified_customer(c.customer)  # shown only, never saved (a GET)
     context = {
         "form": form,
         "tab": tab,
@@ -228,6 +233,12 @@ def _timeline(complaint, type_names: dict[str, str], user) -> list:
     for event in events:
         event.details = event_details(event.action, event.data, type_names=type_names)
     return events
+
+
+def _unidentified_customer(customer):
+    """The same record with the identity masked, for a list (a model instance, as a foreign key needs)."""
+    masked = type(customer)(pk=customer.pk, name=mask_name(customer.name), kind=customer.kind, phone=customer.phone)
+    return masked
 
 
 def _unidentified(customer) -> SimpleNamespace:
