@@ -821,3 +821,25 @@ def test_every_hit_has_a_confidence_between_0_and_1():
 
 def test_existing_callers_may_leave_confidence_out():
     assert RiskHit(risk="legal", term="律师", start=0, reason="r").confidence == 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "等了两个小时，我的心都在冒烟",
+        "爆炸的是我的心态，菜倒是还行",
+        "辣爆了，不过分量太少",
+        "又踩雷了，这家真难吃",
+        "商家一口咬定是我自己弄坏的",
+    ],
+)
+def test_metaphors_and_a_buyers_own_bad_luck_are_not_risks(text):
+    assert {family_of(hit.risk) for hit in analyse(text)} - {None} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [("姐妹们又踩雷了，千万别点这家", "media"), ("骑手把餐扔地上还骂人，最后是我自己报的警", "legal")],
+)
+def test_warning_others_and_a_reported_police_call_are_risks(text, family):
+    assert family in {family_of(hit.risk) for hit in analyse(text)}
