@@ -9,6 +9,20 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kesu.core.errors import DomainError
 
+# The error `code` for each HTTP status, shared by the routers' handlers and the middleware under /api/v1.
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "rate_limited",
+}
+
 
 def error_response(api: NinjaAPI, request, status: int, code: str, message: str, fields=None):
     body: dict = {"code": code, "message": str(message)}
@@ -50,16 +64,4 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        codes = {
-            400: "bad_request",
-            401: "unauthenticated",
-            403: "forbidden",
-            404: "not_found",
-            405: "method_not_allowed",
-            409: "conflict",
-            413: "too_large",
-            415: "unsupported_media_type",
-            422: "unprocessable",
-            429: "rate_limited",
-        }
-        return error_response(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+        return error_response(api, request, exc.status_code, STATUS_CODES.get(exc.status_code, "error"), str(exc))

@@ -18,24 +18,12 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from kesu.api.errors import STATUS_CODES
 from kesu.core.errors import DomainError
 from kesu.core.text import NUL, fields_with_nul, nul_message
 
 API_PREFIX = "/api/v1/"
 logger = logging.getLogger(__name__)
-
-CODES = {
-    400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "unprocessable",
-    429: "rate_limited",
-}
 
 
 def status_message(status: int) -> str:
@@ -100,7 +88,7 @@ class InputGuardMiddleware:
         if is_api and response.status_code >= 400 and not _is_json(response):
             return error_json(
                 response.status_code,
-                CODES.get(response.status_code, "server_error" if response.status_code >= 500 else "error"),
+                STATUS_CODES.get(response.status_code, "server_error" if response.status_code >= 500 else "error"),
                 status_message(response.status_code),
             )
         return response

@@ -21,11 +21,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kesu.core.errors import NotFound
+from kesu.notifications.models import Notification
 
 from .models import Complaint, Customer
 
 # Event data keys that hold complaint numbers (one or a list): each is shown only if in the reader's scope.
 NUMBER_KEYS = ("repeat_of", "linked", "into", "to", "from", "duplicates", "complaints")
+
+
+# Notification kinds that call a user in on a complaint (kesu.routing: tiers, majors, the on-site team).
+CALLED_IN = ("escalation", "major_complaint", "onsite_team", "task_assigned")
 
 
 def scope_q(user, *, recorded: bool = True) -> Q | None:
@@ -40,7 +45,10 @@ def scope_q(user, *, recorded: bool = True) -> Q | None:
     dept_ids = user.department_ids()
     through = Complaint.collaborators.through
     collaborating = through.objects.filter(complaint_id=OuterRef("pk"), department_id__in=dept_ids)
-    q = Q(department_id__in=dept_ids) | Q(Exists(collaborating)) | Q(owner=user)
+    # Whoever the playbook calls in on a complaint (a tier it escalated to, the admin centre of a level-3 complaint,
+    # the on-site team of a major one) is meant to act on it, so may open it. Other notices grant nothing.
+    told = Notification.objects.filter(complaint_id=OuterRef("pk"), user=user, kind__in=CALLED_IN)
+    q = Q(department_id__in=dept_ids) | Q(Exists(collaborating)) | Q(owner=user) | Q(Exists(told))
     return q | Q(created_by=user) if recorded else q
 
 
