@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kesu.rules import lexicon, type_lexicon
+from kesu.rules import lexicon
 from kesu.rules.risk import FAMILIES, RISKS, RiskHit, analyse, family_of, normalise, terms_to_disable
-from kesu.rules.types import TYPES, suggest_type
+from kesu.rules.types import suggest_type
 
 
 def risks(text: str, **kwargs) -> set[str]:
@@ -467,54 +467,6 @@ def test_terms_to_disable_rejects_bad_input(kwargs, stats):
 def test_disabling_what_terms_to_disable_returns():
     disabled = terms_to_disable({"过期": (0, 12)})
     assert "spoiled" not in risks("面包过期了", disabled_terms=disabled)
-
-
-# --- type suggestion -------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("冰箱用了一个月就不制冷了", "quality"),
-        ("外卖里吃出一根头发", "quality"),
-        ("客服态度很差，还挂我电话", "service"),
-        ("店员爱理不理的，问什么都不耐烦", "service"),
-        ("报修一周了维修师傅还没上门", "after_sales"),
-        ("配件没货，维修要等一个月", "after_sales"),
-        ("快递三天了还没到，物流信息也不更新", "delivery"),
-        ("发错货了，我买的是黑色的", "delivery"),
-        ("结账时多收了我五十块钱", "price"),
-        ("促销活动说满减，结果没给优惠", "price"),
-        ("不是质量问题，是你们的服务态度太差", "service"),
-        ("蛋糕送到的时候奶油化了，不过味道还行", "delivery"),  # praise cancels 味道
-        ("物业乱收停车费，业主们联名写信了", "price"),  # many customers say nothing about the kind of problem
-        ("拉链不顺滑，拉起来很费劲", "quality"),
-        ("预约了三点，等到三点半才叫号", "service"),
-        ("因贵司物料迟迟未到，交付又延期了", "delivery"),
-        ("会员卡里的钱也不退", "price"),
-    ],
-)
-def test_suggest_type(text, expected):
-    code, reason = suggest_type(text)
-    assert code == expected, reason
-    assert reason
-
-
-@pytest.mark.parametrize("text", ["你好，我想咨询一下", "我要求你们三天内给出书面答复", "请尽快处理"])
-def test_suggest_type_says_when_it_cannot_tell(text):
-    code, reason = suggest_type(text)
-    assert code is None
-    assert reason
-
-
-def test_type_reason_names_the_words_that_decided():
-    code, reason = suggest_type("快递员把包裹扔在门口")
-    assert code == "delivery"
-    assert "快递" in reason
-
-
-def test_suggested_types_are_known_codes():
-    assert set(type_lexicon.TYPE_ORDER) <= set(TYPES)
 
 
 # --- the lexicon and the module --------------------------------------------------------------------------------
