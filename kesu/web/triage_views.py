@@ -5,7 +5,6 @@ Called on every pause in typing: it reads the text, asks the suggester, renders 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,15 +15,9 @@ from django.views.decorators.http import require_POST
 
 from kesu.complaints.models import Category
 from kesu.complaints.states import HANDLING
-from kesu.triage.lexical import lexical_suggestion
+from kesu.triage import suggest
 
 from .display import mark_evidence, triage_view
-
-_suggest: Callable[..., dict[str, Any]] | None
-try:  # the learned suggester, when installed; the lexicon alone answers with the same object
-    from kesu.triage import suggest as _suggest
-except ImportError:
-    _suggest = None
 
 # Longer text is cut before it reaches the suggester: a pause in typing must stay cheap.
 MAX_TITLE = 200
@@ -41,9 +34,7 @@ def _active_types() -> dict[str, str]:
 def _live_suggestion(title: str, description: str, product: str, *, types: list[str]) -> dict[str, Any]:
     """The contract's suggestion object for the text being typed, over the active playbook's types."""
     text = "\n".join(part for part in (title, description, product) if part)
-    if _suggest is not None:
-        return _suggest(text, types=types)
-    return lexical_suggestion(text, types=types)
+    return suggest(text, types=types)
 
 
 @login_required
