@@ -6,20 +6,10 @@ Complaints change through the lifecycle actions (web pages and API), never throu
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.admin import ReadOnlyAdmin
 from kesu.core.masking import mask_phone
 
 from .models import Attachment, Category, Complaint, Customer, Event
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Category)

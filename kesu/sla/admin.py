@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.admin import ReadOnlyAdmin
+
 from .calendar_store import missing_years, sync_official, touch
 from .models import BusinessCalendar, CalendarDay, CalendarYear, ClockDefinition, Deadline
 
@@ -90,18 +92,9 @@ class ClockDefinitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(admin.ModelAdmin):
+class DeadlineAdmin(ReadOnlyAdmin):
     list_display = ("complaint", "clock", "round", "due_at", "met_at", "breached_at", "paused_at", "cancelled_at")
     list_filter = ("clock", ("breached_at", admin.EmptyFieldListFilter), ("met_at", admin.EmptyFieldListFilter))
     search_fields = ("complaint__number",)
     list_select_related = ("complaint",)
     raw_id_fields = ("complaint",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.admin import ReadOnlyAdmin
+
 from .models import TriageModel
 
 
@@ -12,7 +14,7 @@ def _pct(value) -> str:
 
 
 @admin.register(TriageModel)
-class TriageModelAdmin(admin.ModelAdmin):
+class TriageModelAdmin(ReadOnlyAdmin):
     list_display = (
         "version",
         "active",
@@ -42,15 +44,6 @@ class TriageModelAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The parameters (the whole vocabulary) are never needed here.
         return super().get_queryset(request).defer("params")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("held-back accuracy"))
     def held_back_accuracy(self, obj) -> str:
