@@ -25,7 +25,7 @@ from kesu.accounts.roles import REVIEW_RANK
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.models import Organization
 from kesu.core.numbering import complaint_number
-from kesu.core.text import check_text
+from kesu.core.text import clean_text
 from kesu.followup import services as followup
 from kesu.notifications.services import notify
 from kesu.routing import services as routing
@@ -159,19 +159,6 @@ def _save(
     return complaint
 
 
-def _text(value: Any, field_name: str, *, required: bool, max_length: int | None = None) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    check_text(text, field_name)
-    if required and not text:
-        raise ValidationFailed(_("This field is required."), field=field_name)
-    if max_length and len(text) > max_length:
-        raise ValidationFailed(
-            _("At most %(max)s characters (this has %(len)s).") % {"max": max_length, "len": len(text)},
-            field=field_name,
-        )
-    return text
-
-
 def _money(value: Any, field_name: str) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -270,8 +257,8 @@ def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
             return None
 
     clean: dict[str, Any] = {}
-    clean["title"] = check(lambda: _text(data.title, "title", required=False, max_length=200)) or ""
-    clean["description"] = check(lambda: _text(data.description, "description", required=False)) or ""
+    clean["title"] = check(lambda: clean_text(data.title, "title", required=False, max_length=200)) or ""
+    clean["description"] = check(lambda: clean_text(data.description, "description", required=False)) or ""
     if not clean["title"] and not clean["description"] and "title" not in errors:
         errors.setdefault("title", []).append(_("Give a title or a description."))
     if not clean["title"] and clean["description"]:
@@ -289,7 +276,9 @@ def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
         ("place", 200),
         ("people_involved", 200),
     ]:
-        clean[name] = check(lambda n=name, lim=limit: _text(getattr(data, n), n, required=False, max_length=lim)) or ""
+        clean[name] = (
+            check(lambda n=name, lim=limit: clean_text(getattr(data, n), n, required=False, max_length=lim)) or ""
+        )
     clean["amount"] = check(lambda: _money(data.amount, "amount"))
     quantity = data.quantity
     if quantity is not None and (
@@ -332,7 +321,7 @@ def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
     clean["occurred_at"] = occurred_at
 
     category = None
-    type_code = check(lambda: _text(data.type_code, "type_code", required=False, max_length=40))
+    type_code = check(lambda: clean_text(data.type_code, "type_code", required=False, max_length=40))
     if type_code:
         category = Category.objects.filter(code=type_code, active=True).first()
         if category is None:
@@ -340,20 +329,22 @@ def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
     clean["category"] = category
 
     cust = data.customer
-    clean["customer_name"] = check(lambda: _text(cust.name, "customer.name", required=True, max_length=100))
+    clean["customer_name"] = check(lambda: clean_text(cust.name, "customer.name", required=True, max_length=100))
     clean["customer_kind"] = check(lambda: _choice(cust.kind or CustomerKind.CONSUMER, CustomerKind, "customer.kind"))
     clean["customer_relationship"] = check(lambda: _choice(cust.relationship, Relationship, "customer.relationship"))
-    phone = normalise_phone(check(lambda: _text(cust.phone, "customer.phone", required=False)) or "")
+    phone = normalise_phone(check(lambda: clean_text(cust.phone, "customer.phone", required=False)) or "")
     if phone and not (phone.lstrip("+").isdigit() and 5 <= len(phone) <= 20):
         errors.setdefault("customer.phone", []).append(_("Enter a phone number of digits only, such as 13812341234."))
     clean["customer_phone"] = phone
-    email = (check(lambda: _text(cust.email, "customer.email", required=False)) or "").lower()
+    email = (check(lambda: clean_text(cust.email, "customer.email", required=False)) or "").lower()
     if email and ("@" not in email or "." not in email.split("@")[-1] or len(email) > 254):
         errors.setdefault("customer.email", []).append(_("Enter a valid e-mail address."))
     clean["customer_email"] = email
     for attr, limit in (("external_id", 64), ("id_number", 32), ("company", 200)):
         clean[f"customer_{attr}"] = (
-            check(lambda a=attr, lim=limit: _text(getattr(cust, a), f"customer.{a}", required=False, max_length=lim))
+            check(
+                lambda a=attr, lim=limit: clean_text(getattr(cust, a), f"customer.{a}", required=False, max_length=lim)
+            )
             or ""
         )
     if not (phone or email or clean["customer_external_id"]) and "customer.phone" not in errors:
@@ -658,7 +649,7 @@ def _classify_at_intake(c: Complaint) -> list[Complaint]:
 def do_acknowledge(
     complaint: Complaint, *, actor: User, now: dt.datetime, note: str = "", version: int | None = None
 ) -> Complaint:
-    note = _text(note, "note", required=False, max_length=2000)
+    note = clean_text(note, "note", required=False, max_length=2000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="acknowledge", version=version)
         before = c.status
@@ -689,7 +680,7 @@ def do_triage(
     reason: str = "",
     version: int | None = None,
 ) -> Complaint:
-    reason = _text(reason, "reason", required=False, max_length=2000)
+    reason = clean_text(reason, "reason", required=False, max_length=2000)
     severity = _choice(severity, Severity, "severity") if severity is not None else None
     priority = _choice(priority, Priority, "priority") if priority is not None else None
     if level is not None and level not in Level.values:
@@ -791,7 +782,7 @@ def do_assign(
     reason: str = "",
     version: int | None = None,
 ) -> Complaint:
-    reason = _text(reason, "reason", required=False, max_length=2000)
+    reason = clean_text(reason, "reason", required=False, max_length=2000)
     dept = None
     if department:
         dept = Department.objects.filter(code=department, active=True).first()
@@ -903,7 +894,7 @@ def do_propose_solution(
     errors: dict[str, list[str]] = {}
     for fn in (
         lambda: _choice(solution_type, SolutionType, "solution_type", required=True),
-        lambda: _text(detail, "detail", required=True, max_length=5000),
+        lambda: clean_text(detail, "detail", required=True, max_length=5000),
         lambda: _money(compensation_amount, "compensation_amount"),
     ):
         try:
@@ -957,7 +948,7 @@ def do_customer_response(
 ) -> Complaint:
     if not isinstance(accepted, bool):
         raise ValidationFailed(_("Say whether the customer accepted: true or false."), field="accepted")
-    comment = _text(comment, "comment", required=False, max_length=5000)
+    comment = clean_text(comment, "comment", required=False, max_length=5000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="customer_response", version=version)
         if c.customer_accepted is not None:
@@ -983,7 +974,7 @@ def do_customer_response(
 def do_resolve(
     complaint: Complaint, *, actor: User, now: dt.datetime, summary: str, version: int | None = None
 ) -> Complaint:
-    summary = _text(summary, "summary", required=True, max_length=5000)
+    summary = clean_text(summary, "summary", required=True, max_length=5000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="resolve", version=version)
         if c.customer_accepted is not True:
@@ -1071,7 +1062,7 @@ def do_rate(
     """Satisfaction 1–5 (R-SAT-1/2): 1–3 completes the case; 4–5 raises the level and reopens it."""
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationFailed(_("The score must be a whole number from 1 to 5."), field="score")
-    comment = _text(comment, "comment", required=False, max_length=5000)
+    comment = clean_text(comment, "comment", required=False, max_length=5000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="rate", version=version)
         before = c.status
@@ -1118,7 +1109,7 @@ def _may_review(c: Complaint, actor: User | None, *, reviewers: dict | None = No
 def do_close(
     complaint: Complaint, *, actor: User, now: dt.datetime, reason: str = "", version: int | None = None
 ) -> Complaint:
-    reason = _text(reason, "reason", required=False, max_length=2000)
+    reason = clean_text(reason, "reason", required=False, max_length=2000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="close", version=version)
         if c.satisfaction is None and not reason:
@@ -1176,7 +1167,7 @@ def do_review(
 ) -> Complaint:
     if not isinstance(approved, bool):
         raise ValidationFailed(_("Say whether the closure is approved: true or false."), field="approved")
-    comment = _text(comment, "comment", required=not approved, max_length=2000)
+    comment = clean_text(comment, "comment", required=not approved, max_length=2000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="review", version=version)
         if c.review_state != ReviewState.PENDING:
@@ -1222,7 +1213,7 @@ def do_reject(
     errors: dict[str, list[str]] = {}
     for name, value in (("reason", reason), ("reply", reply)):
         try:
-            _text(value, name, required=True, max_length=5000)
+            clean_text(value, name, required=True, max_length=5000)
         except DomainError as exc:
             errors.update(exc.fields)
     if errors:
@@ -1250,7 +1241,7 @@ def do_reject(
 def do_reopen(
     complaint: Complaint, *, actor: User, now: dt.datetime, reason: str, version: int | None = None
 ) -> Complaint:
-    reason = _text(reason, "reason", required=True, max_length=2000)
+    reason = clean_text(reason, "reason", required=True, max_length=2000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="reopen", version=version)
         before = c.status
@@ -1276,7 +1267,7 @@ def do_reopen(
 def do_escalate(
     complaint: Complaint, *, actor: User, now: dt.datetime, reason: str, version: int | None = None
 ) -> Complaint:
-    reason = _text(reason, "reason", required=True, max_length=2000)
+    reason = clean_text(reason, "reason", required=True, max_length=2000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="escalate", version=version)
         old = c.level or 1
@@ -1314,7 +1305,7 @@ def do_note(
 
     kind "initial_report" marks the A-class initial corrective report, which stops that clock.
     """
-    text = _text(text, "text", required=True, max_length=10000)
+    text = clean_text(text, "text", required=True, max_length=10000)
     if not isinstance(internal, bool):
         raise ValidationFailed(_("Say whether the note is internal: true or false."), field="internal")
     if kind not in NOTE_KINDS:
@@ -1349,7 +1340,7 @@ def do_note(
 def do_pause_clock(
     complaint: Complaint, *, actor: User, now: dt.datetime, reason: str, version: int | None = None
 ) -> Complaint:
-    reason = _text(reason, "reason", required=True, max_length=2000)
+    reason = clean_text(reason, "reason", required=True, max_length=2000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="pause_clock", version=version)
         if c.clock_paused_at:
@@ -1371,7 +1362,7 @@ def do_pause_clock(
 def do_resume_clock(
     complaint: Complaint, *, actor: User, now: dt.datetime, reason: str = "", version: int | None = None
 ) -> Complaint:
-    reason = _text(reason, "reason", required=False, max_length=2000)
+    reason = clean_text(reason, "reason", required=False, max_length=2000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="resume_clock", version=version)
         if not c.clock_paused_at:

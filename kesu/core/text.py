@@ -28,6 +28,20 @@ def check_text(value: str, field: str) -> str:
     return value
 
 
+def clean_text(value: Any, field: str, *, required: bool, max_length: int | None = None) -> str:
+    """`value` stripped, or ValidationFailed naming `field`: a NUL character, missing when required, too long."""
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    check_text(text, field)
+    if required and not text:
+        raise ValidationFailed(_("This field is required."), field=field)
+    if max_length and len(text) > max_length:
+        raise ValidationFailed(
+            _("At most %(max)s characters (this has %(len)s).") % {"max": max_length, "len": len(text)},
+            field=field,
+        )
+    return text
+
+
 def fields_with_nul(value: Any, prefix: str = "") -> Iterator[str]:
     """The dotted names of every string (key or value) in a JSON-like structure that carries a NUL.
 

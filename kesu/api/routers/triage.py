@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from ninja import Router
 
-from kesu.core.errors import ValidationFailed
+from kesu.core.text import clean_text
 from kesu.triage import suggest
 from kesu.triage.contract import public_suggestion
 
@@ -17,15 +16,7 @@ LIMITS = {"title": 200, "description": 10000, "product": 200}
 
 
 def _field(payload: TriageIn, name: str, *, required: bool = False) -> str:
-    value = (getattr(payload, name) or "").strip()
-    if required and not value:
-        raise ValidationFailed(_("Give the complaint's description."), field=name)
-    if len(value) > LIMITS[name]:
-        raise ValidationFailed(
-            _("At most %(limit)s characters, not %(length)s.") % {"limit": LIMITS[name], "length": len(value)},
-            field=name,
-        )
-    return value
+    return clean_text(getattr(payload, name), name, required=required, max_length=LIMITS[name])
 
 
 @router.post(
