@@ -27,11 +27,12 @@ $(VENV)/.dev: $(VENV)/.base requirements/dev.txt
 # Front-end assets come from the npm registry at the versions package-lock.json pins; no CDN.
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx $(VENDOR)/echarts
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	touch $@
 
 assets: $(VENDOR)/.installed
@@ -61,9 +62,9 @@ serve: migrate
 	$(PY) manage.py check --deploy --fail-level ERROR
 	PORT=$(PORT) WEB_WORKERS=$(WEB_WORKERS) JOB_WORKERS=$(JOB_WORKERS) $(PY) -m kesu.worker
 
-# Debian's Chromium for the browser tests (never a browser download).
+# Debian's Chromium for the browser tests (never a browser download); Pango and the CJK fonts for the PDFs.
 browser:
-	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@{ test -x $(CHROMIUM) && dpkg -s fonts-noto-cjk libpangoft2-1.0-0 >/dev/null 2>&1; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "kesu.followup",
     "kesu.assessment",
     "kesu.notifications",
+    "kesu.search",
+    "kesu.documents",
+    "kesu.reports",
+    "kesu.alerts",
+    "kesu.cases",
     "kesu.web",
     "huey.contrib.djhuey",
 ]

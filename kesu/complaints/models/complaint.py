@@ -69,6 +69,8 @@ class Complaint(models.Model):
     product_code = models.CharField(_("product code"), max_length=64, blank=True)
     batch_no = models.CharField(_("batch / lot no."), max_length=64, blank=True)
     order_no = models.CharField(_("order no."), max_length=64, blank=True)
+    # The number the complaint had in the system or spreadsheet it came from (an import, another system).
+    legacy_no = models.CharField(_("legacy number"), max_length=64, blank=True)
     quantity = models.PositiveIntegerField(_("quantity affected"), null=True, blank=True)
     amount = models.DecimalField(_("amount involved (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True)
     occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
