@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import REVIEW_RANK
+from kesu.alerts import actions as alerts
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.models import Organization
 from kesu.core.numbering import complaint_number
@@ -587,6 +588,7 @@ def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -
         )
     clocks.on_events(complaint, ("create", "classified"), now=now)
     _after_classification(complaint, old_level=None, actor=actor, now=now, trigger="intake")
+    alerts.on_intake(complaint, now=now)
     return complaint
 
 
