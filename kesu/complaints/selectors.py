@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -33,6 +33,17 @@ class ComplaintFilters:
     mine: bool = False
     my_departments: bool = False
     open_only: bool = False
+    # What a report's chart counted (kesu.reports): received between two local dates inclusive, and so on.
+    received_from: date | None = None
+    received_to: date | None = None
+    channel: str | None = None
+    level: int | None = None
+    product_code: str | None = None
+    batch_no: str | None = None
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=timezone.get_default_timezone())
 
 
 def with_list_relations(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
@@ -67,6 +78,18 @@ def complaint_list(*, user, filters: ComplaintFilters) -> QuerySet[Complaint]:
         # next_due_at is the nearest running, unpaused deadline; a breached one stays nearest until met.
         overdue = Q(next_due_at__lt=f.now or timezone.now())
         qs = qs.filter(overdue) if f.overdue else qs.exclude(overdue)
+    if f.received_from:
+        qs = qs.filter(received_at__gte=_local_midnight(f.received_from))
+    if f.received_to:
+        qs = qs.filter(received_at__lt=_local_midnight(f.received_to + timedelta(days=1)))
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.level:
+        qs = qs.filter(level=f.level)
+    if f.product_code:
+        qs = qs.filter(product_code=f.product_code)
+    if f.batch_no:
+        qs = qs.filter(batch_no=f.batch_no)
     if f.q:
         for word in f.q.lower().split():
             qs = qs.filter(search_text__contains=word)

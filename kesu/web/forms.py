@@ -136,6 +136,16 @@ class InboxFilterForm(BootstrapMixin, forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # What a dashboard chart counted: kept as hidden fields, so changing another filter keeps them.
+    department = forms.CharField(label=_("Department"), required=False, max_length=20, widget=forms.HiddenInput)
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=Channel.choices, widget=forms.HiddenInput)
+    level = forms.IntegerField(label=_("Level"), required=False, min_value=1, max_value=3, widget=forms.HiddenInput)
+    product_code = forms.CharField(label=_("Product code"), required=False, max_length=64, widget=forms.HiddenInput)
+    batch_no = forms.CharField(label=_("Batch / lot no."), required=False, max_length=64, widget=forms.HiddenInput)
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=forms.HiddenInput)
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=forms.HiddenInput)
+
+    REPORT_FIELDS = ("received_from", "received_to", "department", "channel", "level", "product_code", "batch_no")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

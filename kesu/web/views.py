@@ -115,6 +115,7 @@ def inbox(request):
         q=(form.value("q", "") or "").strip() or None,
         mine=tab == "mine",
         my_departments=tab == "departments",
+        **{name: form.value(name) for name in InboxFilterForm.REPORT_FIELDS},
     )
     sort = form.value("sort") or DEFAULT_SORT
     column = sort.lstrip("-")
@@ -139,6 +140,7 @@ def inbox(request):
         "page": page,
         "complaints": page.object_list,
         "filter_fields": [form[name] for name in ("status", "severity", "priority", "type", "sort")],
+        "report_fields": [form[name] for name in InboxFilterForm.REPORT_FIELDS if form.value(name)],
         "nav": "inbox",
         "now": timezone.now(),
     }
