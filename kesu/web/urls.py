@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import followup_views, triage_views, views, workbench_views
+from . import followup_views, report_views, triage_views, views, workbench_views
 from .auth import LoginView
 
 app_name = "web"
@@ -34,6 +34,9 @@ urlpatterns = [
     path("ledger/me", workbench_views.ledger_me, name="ledger_me"),
     path("ledger/entries/<int:entry_id>", workbench_views.ledger_decide, name="ledger_decide"),
     path("ledger/<str:username>", workbench_views.ledger_person, name="ledger_person"),
+    # Reports
+    path("reports/dashboard", report_views.dashboard, name="dashboard"),
+    path("reports/kpis", report_views.kpis, name="report_kpis"),
     # After the handling
     path("revisits", followup_views.revisits, name="revisits"),
     path("revisits/campaigns", followup_views.campaign_create, name="campaign_create"),
