@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from kesu.accounts.models import Department, User
@@ -33,7 +33,7 @@ from .display import choice_label
 from .forms import BootstrapMixin
 from .views import _error_page
 
-ALERTS_SHOWN = 10
+ALERTS_SHOWN = 6
 
 
 class PeriodForm(BootstrapMixin, forms.Form):
@@ -176,9 +176,9 @@ def dashboard_data(user, *, date_from: dt.date, date_to: dt.date, department: st
         for day in days
     ]
     tiles = [
-        {"key": "total", "label": _("Received"), "value": s["total"], "url": link()},
+        {"key": "total", "label": pgettext("tile", "Received"), "value": s["total"], "url": link()},
         {"key": "open", "label": _("Still open"), "value": s["open"], "url": link(status="open")},
-        {"key": "overdue", "label": _("Overdue"), "value": s["overdue"], "url": link(overdue="on")},
+        {"key": "overdue", "label": pgettext("tile", "Overdue"), "value": s["overdue"], "url": link(overdue="on")},
         {
             "key": "compensation",
             "label": _("Compensation (CNY)"),
@@ -212,7 +212,7 @@ CHART_KINDS = {
     "by_channel": "hbar",
     "by_status": "hbar",
     "by_department": "hbar",
-    "sla": "bar",
+    "sla": "hbar",
     "satisfaction": "bar",
     "top_products": "hbar",
     "top_batches": "hbar",
@@ -245,7 +245,7 @@ def dashboard(request) -> HttpResponse:
         chart_data={
             "charts": {k: {"kind": CHART_KINDS[k], "items": v} for k, v in data["charts"].items()},
             "trend": data["trend"],
-            "labels": {"received": _("Received"), "closed": _("Closed"), "percent": "%"},
+            "labels": {"received": pgettext("chart", "Received"), "closed": pgettext("chart", "Closed")},
         },
         alerts=alerts,
         trend_title=CHART_TITLES["trend"],

@@ -22,7 +22,11 @@
     }
     const categories = items.map((item) => item.label);
     const horizontal = kind === "hbar";
-    const category = { type: "category", data: categories, axisLabel: { width: 110, overflow: "truncate" } };
+    const category = {
+      type: "category",
+      data: categories,
+      axisLabel: { interval: 0, width: horizontal ? 110 : 72, overflow: "truncate" },
+    };
     const value = { type: "value", minInterval: 1 };
     if (horizontal) category.inverse = true;
     return {
