@@ -181,6 +181,12 @@ HUEY = {
     },
 }
 
+# Full-text search (kesu.search): the database's own index by default; an OpenSearch cluster when
+# SEARCH_URL is set (or SEARCH_BACKEND=opensearch), kept in sync by a worker job every minute.
+SEARCH_URL = os.environ.get("SEARCH_URL", "")
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "") or ("opensearch" if SEARCH_URL else "database")
+SEARCH_INDEX = os.environ.get("SEARCH_INDEX", "kesu-complaints")
+
 # The playbook `make run` loads when none is active yet (manufacturing | retail | service).
 KESU_DEFAULT_PLAYBOOK = os.environ.get("KESU_DEFAULT_PLAYBOOK", "service")
 

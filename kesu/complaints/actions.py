@@ -231,6 +231,7 @@ class ComplaintInput:
     batch_no: str = ""
     order_no: str = ""
     store: str = ""
+    legacy_no: str = ""
     quantity: int | None = None
     amount: Any = None
     demand: str = ""
@@ -274,6 +275,7 @@ def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
         ("batch_no", 64),
         ("order_no", 64),
         ("store", 200),
+        ("legacy_no", 64),
         ("place", 200),
         ("people_involved", 200),
     ]:
@@ -462,20 +464,10 @@ def _customer_for(clean: dict[str, Any], *, actor: User) -> tuple[Customer, dict
 
 
 def search_text_for(complaint: Complaint) -> str:
-    parts = [
-        complaint.number,
-        complaint.title,
-        complaint.description,
-        complaint.customer.name,
-        complaint.customer.company,
-        complaint.product,
-        complaint.product_model,
-        complaint.product_code,
-        complaint.batch_no,
-        complaint.order_no,
-        complaint.store,
-    ]
-    return "\n".join(p for p in parts if p).lower()
+    """The token document the full-text index reads (kesu.search: bigrams of Chinese, whole words)."""
+    from kesu.search.documents import complaint_document
+
+    return complaint_document(complaint)
 
 
 def do_create(
@@ -553,6 +545,7 @@ def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -
                 "batch_no",
                 "order_no",
                 "store",
+                "legacy_no",
                 "place",
                 "people_involved",
             )

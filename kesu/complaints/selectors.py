@@ -91,8 +91,9 @@ def complaint_list(*, user, filters: ComplaintFilters) -> QuerySet[Complaint]:
     if f.batch_no:
         qs = qs.filter(batch_no=f.batch_no)
     if f.q:
-        for word in f.q.lower().split():
-            qs = qs.filter(search_text__contains=word)
+        from kesu.search import selectors as search
+
+        qs = search.matching(qs, f.q)
     return with_list_relations(qs)
 
 

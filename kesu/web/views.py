@@ -37,6 +37,7 @@ from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.followup import services as followup
 from kesu.routing import tasks_actions
 from kesu.rules.models import Rule
+from kesu.search import selectors as search
 from kesu.sla.calendar_store import missing_years
 from kesu.sla.clocks import deadlines_of
 
@@ -127,6 +128,11 @@ def inbox(request):
         .order_by(ordering, "-id")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(form.value("page", 1))
+    if filters.q:  # matches marked; ranked within the page unless the user chose a column to sort by
+        found = list(page.object_list)
+        page.object_list = found if "sort" in request.GET else search.ranked(found, filters.q)
+        for c in page.object_list:
+            c.search_highlight = search.highlighted(c, filters.q)
     identified = customers_identified_for(user, [c.customer_id for c in page.object_list])
     for c in page.object_list:
         if identified is not None and c.customer_id not in identified:

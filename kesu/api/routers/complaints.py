@@ -21,6 +21,7 @@ from kesu.complaints.models import Attachment
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_page, complaint_timeline
 from kesu.core.errors import DomainError, Forbidden, NotFound
 from kesu.routing.services import playbook_reviewers
+from kesu.search import selectors as search
 
 from ..schemas.complaints import (
     ActionIn,
@@ -95,12 +96,16 @@ def list_complaints(request, filters: Query[ListQuery]):
         ),
     )
     items, next_cursor = complaint_page(qs, cursor=filters.cursor, page_size=filters.page_size)
+    q = (filters.q or "").strip()
+    if q:  # each page in id order (the cursor), ranked within by relevance
+        items = search.ranked(items, q)
     reviewers = playbook_reviewers()
     identified = customers_identified_for(request.user, [c.customer_id for c in items])
-    return {
-        "items": [complaint_json(c, user=request.user, reviewers=reviewers, identified=identified) for c in items],
-        "next_cursor": next_cursor,
-    }
+    out = [complaint_json(c, user=request.user, reviewers=reviewers, identified=identified) for c in items]
+    if q:
+        for c, item in zip(items, out, strict=True):
+            item["highlight"] = search.highlighted(c, q)
+    return {"items": out, "next_cursor": next_cursor}
 
 
 @router.get("/complaints/{number}", response=ComplaintOut, summary="One complaint")

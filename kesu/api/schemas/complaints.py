@@ -45,6 +45,7 @@ class ComplaintIn(Schema):
     batch_no: str | None = Field(None, max_length=64)
     order_no: str | None = Field(None, max_length=64)
     store: str | None = Field(None, max_length=200)
+    legacy_no: str | None = Field(None, max_length=64, description="The complaint's number in an earlier system.")
     quantity: Count | None = None
     amount: Money | None = Field(None, description='Amount involved in CNY, a decimal string such as "5200.00".')
     demand: Literal["refund", "exchange", "repair", "compensation", "apology", "improvement", "other"] | None = None
@@ -171,8 +172,17 @@ class ComplaintOut(Schema):
     version: int
 
 
+class SearchHighlight(Schema):
+    title: str = Field(description="The title, HTML-escaped, with what `q` matched inside <mark>.")
+    snippet: str = Field(description="Part of the description around the first match, marked the same way.")
+
+
+class ComplaintListItem(ComplaintOut):
+    highlight: SearchHighlight | None = Field(None, description="Only when the list was searched with `q`.")
+
+
 class ComplaintPage(Schema):
-    items: list[ComplaintOut]
+    items: list[ComplaintListItem]
     next_cursor: str | None
 
 
