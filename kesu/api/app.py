@@ -3,7 +3,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import BearerToken
-from .routers import alerts, collaboration, complaints, preferences, reference, reports, triage, workbench
+from .routers import alerts, cases, collaboration, complaints, preferences, reference, reports, triage, workbench
 
 api = NinjaAPI(
     title="kesu API",
@@ -22,6 +22,7 @@ api.add_router("", collaboration.router)
 api.add_router("", preferences.router)
 api.add_router("", triage.router)
 api.add_router("", alerts.router)
+api.add_router("", cases.router)
 api.add_router("", reports.router)
 
 
