@@ -135,6 +135,14 @@ def test_chinese_is_the_default(week, web):
     assert "投诉看板" in html
     assert "按类型" in html
     assert "产品质量" in html  # the type's own name, in the chart data
+    # A clock with variants by priority (启动处理(紧急1小时), …(常规48小时)) by the name they share.
+    sla = {
+        i["key"]: i
+        for i in _data(web("supervisor", language="zh-hans").get(f"/reports/dashboard{WEEK}"))["charts"]["sla"]["items"]
+    }
+    assert sla["handling"]["label"] == "启动处理"
+    assert sla["first_response"]["label"] == "首次响应"
+    assert (sla["first_response"]["met"], sla["first_response"]["breached"]) == (4, 2)
 
 
 def test_the_dashboard_costs_a_fixed_number_of_queries(week, web, users):

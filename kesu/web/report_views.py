@@ -8,6 +8,7 @@ exactly those complaints (tab "all" = everything the user may see, received in t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -118,6 +119,23 @@ def _names(model, codes, field="name") -> dict[str, str]:
     return {r.code: (r.display_name if model is Category else getattr(r, field)) for r in rows}
 
 
+def _clock_names(codes: list[str]) -> dict[str, str]:
+    """The active playbook's name of each clock; a clock with variants (启动处理(紧急1小时), …(常规48小时)) by the
+    part its variants share."""
+    variants: dict[str, list[str]] = {}
+    for code, name in (
+        ClockDefinition.objects.filter(code__in=codes)
+        .order_by("-playbook__active", "order", "id")
+        .values_list("code", "name")
+    ):
+        variants.setdefault(code, []).append(name)
+    names = {}
+    for code, found in variants.items():
+        shared = re.split(r"[(（]", found[0], maxsplit=1)[0].strip()
+        names[code] = shared if len(set(found)) > 1 and shared else found[0]
+    return names
+
+
 def dashboard_data(user, *, date_from: dt.date, date_to: dt.date, department: str | None, now: dt.datetime):
     period = {"date_from": date_from, "date_to": date_to, "department": department}
     s = selectors.summary(user=user, date_from=date_from, date_to=date_to, department=department, now=now)
@@ -127,7 +145,7 @@ def dashboard_data(user, *, date_from: dt.date, date_to: dt.date, department: st
     link = InboxLinks(period)
     types = _names(Category, s["by_type"])
     departments = _names(Department, s["by_department"])
-    clocks = {c.code: c.name for c in ClockDefinition.objects.filter(code__in=list(s["sla"])).order_by("-id")}
+    clocks = _clock_names(list(s["sla"]))
     charts = {
         "by_type": _items(s["by_type"], label=lambda k: types.get(k, k), link=lambda k: link(type=k)),
         "by_severity": _items(
