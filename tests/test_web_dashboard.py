@@ -192,3 +192,23 @@ def test_the_kpi_page_refuses_a_bad_period(week, web):
 
 def test_the_ledger_links_to_the_kpis(week, web):
     assert 'href="/reports/kpis"' in web("supervisor").get("/ledger").content.decode()
+
+
+def test_open_early_warnings_are_on_the_dashboard(week, web, users):
+    # P-100 had H (Fri 09:00), B (Sun 23:30) and the one of Monday 00:10: 3 within 72 hours, a product alert.
+    # B1 had A (Mon 09:00) and E (Tue 12:00); a third within 72 hours opens a batch alert.
+    third = create(users["admin"], at(11, 10), channel="phone", product_code="P-900", batch_no="B1")
+    client = web("supervisor")
+    html = client.get(f"/reports/dashboard{WEEK}").content.decode()
+    panel = html.split('id="alerts-panel"', 1)[1].split("</ul>", 1)[0]
+    alerts = {
+        re.search(r'<a class="font-monospace" href="([^"]+)">([^<]+)</a>', item).group(2): item
+        for item in panel.split("data-alert=")[1:]
+    }
+    assert set(alerts) == {"P-100", "B1"}
+    batch = alerts["B1"]
+    assert set(re.findall(r'href="/complaints/([^"]+)"', batch)) == {week["A"].number, week["E"].number, third.number}
+    link = re.search(r'<a class="font-monospace" href="([^"]+)">B1</a>', batch).group(1)
+    assert _listed(client, link.replace("&amp;", "&")) == {week["A"].number, week["E"].number, third.number}
+    # A quality engineer of QA may see none of these complaints, so no alert either.
+    assert "data-alert=" not in web("quality").get(f"/reports/dashboard{WEEK}").content.decode()

@@ -251,6 +251,11 @@ def dashboard(request) -> HttpResponse:
         return render(request, "web/reports/dashboard.html", context, status=400)
     data = dashboard_data(user, now=timezone.now(), **period)
     alerts = alerts_visible_to(user, status="open", limit=ALERTS_SHOWN)
+    inbox = reverse("web:inbox")
+    for alert in alerts:
+        # A product or batch group is listed by the inbox's filter of the same name; a customer's is not.
+        field = alert.key_field if alert.key_field in ("product_code", "batch_no") else None
+        alert.inbox_url = f"{inbox}?{urlencode({'tab': 'all', field: alert.key_value})}" if field else None
     context.update(
         period=period,
         summary=data["summary"],
