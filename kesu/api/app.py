@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import BearerToken
 from .routers import alerts, cases, collaboration, complaints, preferences, reference, reports, triage, workbench
+from .routers import report_exports as report_exports_router
 
 api = NinjaAPI(
     title="kesu API",
@@ -24,6 +25,7 @@ api.add_router("", triage.router)
 api.add_router("", alerts.router)
 api.add_router("", cases.router)
 api.add_router("", reports.router)
+api.add_router("", report_exports_router.router)
 
 
 @api.get("/health", auth=None, tags=["system"], summary="Liveness and database check")
