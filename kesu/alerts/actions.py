@@ -246,7 +246,7 @@ def notify_opened(alert_id: int, *, now: dt.datetime) -> None:
     if alert.kind == AlertKind.CHURN:
         title = _("Churn warning: a customer has complained %(count)s times within %(days)s days") % {
             "count": count,
-            "days": alert.window_hours // 24,
+            "days": alert.window_days,
         }
     else:
         title = _("Batch problem: %(count)s complaints about %(field)s %(value)s within %(hours)s hours") % {

@@ -102,6 +102,10 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} {self.key_field}={self.key_value}"
 
     @property
+    def window_days(self) -> int:
+        return self.window_hours // 24
+
+    @property
     def is_live(self) -> bool:
         return self.status in LIVE
 

@@ -21,6 +21,7 @@ from kesu.complaints.models import Complaint
 from kesu.core.errors import NotFound
 from kesu.core.masking import mask_email, mask_phone
 
+from .actions import CASE_ROLES, CASE_STATES
 from .models import Case
 
 # Mainland mobile numbers, landlines with an area code and e-mail addresses written into free text.
@@ -206,3 +207,15 @@ def case_story(user, case_id: int) -> Story:
         },
         rating={"score": c.satisfaction, "comment": mask(c.satisfaction_comment)},
     )
+
+
+def case_mark_for(user, complaint: Complaint) -> dict[str, Any] | None:
+    """What a complaint page shows about the case library: None before the complaint is closed; else its
+    case (or None) and whether `user` may mark or edit it."""
+    if complaint.status not in CASE_STATES:
+        return None
+    case = case_of_complaint(complaint)
+    may_mark = bool(user and user.role in CASE_ROLES)
+    if case is None and not may_mark:
+        return None
+    return {"case": case, "may_mark": may_mark, "tags": ", ".join(case.tags) if case else ""}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import followup_views, report_views, triage_views, views, workbench_views
+from . import alert_views, case_views, followup_views, report_views, triage_views, views, workbench_views
 from .auth import LoginView
 
 app_name = "web"
@@ -25,6 +25,14 @@ urlpatterns = [
     path("complaints/<str:number>/tasks", views.task_add, name="task_add"),
     path("complaints/<str:number>/tasks/<int:task_id>", views.task_update, name="task_update"),
     path("complaints/<str:number>/rating-link", views.rating_link, name="rating_link"),
+    path("complaints/<str:number>/case", case_views.case_mark, name="case_mark"),
+    # Early warning and the case library
+    path("alerts", alert_views.alert_list, name="alerts"),
+    path("alerts/<int:alert_id>", alert_views.alert_detail, name="alert"),
+    path("alerts/<int:alert_id>/acknowledge", alert_views.alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/<int:alert_id>/close", alert_views.alert_close, name="alert_close"),
+    path("cases", case_views.case_library, name="cases"),
+    path("cases/<int:case_id>", case_views.case_detail, name="case"),
     # The user's own things
     path("notifications", workbench_views.notifications, name="notifications"),
     path("notifications/badge", workbench_views.notification_badge, name="notification_badge"),

@@ -19,7 +19,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kesu.alerts.selectors import alerts_for_complaint
 from kesu.api.routers.complaints import attachment_response
+from kesu.cases.selectors import case_mark_for
 from kesu.complaints import actions
 from kesu.complaints.access import (
     access_complaint,
@@ -363,6 +365,8 @@ def _complaint_context(
         "upload_form": upload_form or AttachmentForm(),
         "may_upload": user.role in HANDLING and not complaint.is_read_only,
         "now": now,
+        "complaint_alerts": alerts_for_complaint(user, complaint),
+        "case_mark": case_mark_for(user, complaint),
     }
 
 
