@@ -72,7 +72,7 @@ def test_each_recipient_gets_the_week_once(week, recipients):
     mailing.send_due(now=NOW + dt.timedelta(hours=2))
     assert len([m for m in mail.outbox if "2026-W46" in m.subject]) == 3
     assert ReportDelivery.objects.filter(kind="weekly", status=DeliveryStatus.SENT).count() == 3
-    sent = ReportDelivery.objects.get(recipient=recipients["supervisor"])
+    sent = ReportDelivery.objects.get(recipient=recipients["supervisor"], kind="weekly")
     assert (sent.kind, sent.period, sent.attempts, sent.sent_at) == ("weekly", "2026-W46", 1, NOW)
 
 

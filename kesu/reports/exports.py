@@ -373,6 +373,27 @@ def _list_values(rows, report: Report, identified: set[int] | None) -> Iterator[
         )
 
 
+# The open items sheet: the list's columns a follow-up needs, and the nearest deadline.
+OPEN_COLUMNS = (0, 1, 2, 3, 4, 7, 8, 9, 10, 11, 12, 13, 14)
+
+
+def _open_columns() -> list[Column]:
+    columns = _list_columns()
+    return [*(columns[i] for i in OPEN_COLUMNS), Column(pgettext("report", "Next deadline"), 16, "datetime")]
+
+
+def _open_values(rows, report: Report, identified: set[int] | None) -> Iterator[tuple[Any, ...]]:
+    due: list[Any] = []
+
+    def remember(rows):
+        for r in rows:
+            due.append(r["next_due_at"])
+            yield r
+
+    for values in _list_values(remember(rows), report, identified):
+        yield (*(values[i] for i in OPEN_COLUMNS), due.pop())
+
+
 def _captions(report: Report, heading: str) -> list[str]:
     return [
         f"{report.organisation} {report.period.title} · {heading}".strip(),
@@ -445,8 +466,8 @@ def workbook(report: Report) -> bytes:
     urgent_first = (F("next_due_at").asc(nulls_last=True), "received_at", "id")
     book.table_sheet(
         heading,
-        _list_columns(),
-        _list_values(_rows(_open(qs), order=urgent_first), report, identified),
+        _open_columns(),
+        _open_values(_rows(_open(qs), order=urgent_first), report, identified),
         captions=[
             *_captions(report, heading),
             _("The period's complaints not yet closed, the nearest deadline first: %(n)d.") % {"n": report.open_total},
