@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kesu.complaints import actions
 from kesu.complaints.actions import CustomerInput
@@ -109,6 +110,10 @@ def test_a_longer_phrase_needs_its_characters_adjacent_and_in_order(users, corpu
     assert found(users["agent"], "一直漏水") == {n["leak"]}
     assert found(users["agent"], "漏水一直") == set()
     assert found(users["agent"], "夜里有异响") == {n["noise"]}
+    apart = make_complaint(users["agent"], title="漏水了", description="水杯也坏了")
+    together = make_complaint(users["agent"], title="漏水杯子", description="换一个")
+    assert found(users["agent"], "漏水杯") == {together.number}
+    assert apart.number in found(users["agent"], "漏水 水杯")
 
 
 def test_every_term_must_match(users, corpus):
@@ -286,9 +291,11 @@ def test_the_inbox_marks_matches_and_keeps_the_scope(web, users, corpus):
 
 
 def test_matching_is_an_index_lookup_not_a_like(users, corpus):
-    sql = str(matching(Complaint.objects.all(), "漏水").query)
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(list(matching(Complaint.objects.all(), "漏水"))) == 2
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
     assert "LIKE" not in sql.upper()
-    assert (database.FTS in sql) if connection.vendor == "sqlite" else (database.PG_FUNCTION in sql)
+    assert (database.FTS in sql) if connection.vendor == "sqlite" else ("array_to_tsvector" in sql)
 
 
 def test_reversing_the_migration_restores_the_text_the_like_search_read(users, corpus):
@@ -300,3 +307,16 @@ def test_reversing_the_migration_restores_the_text_the_like_search_read(users, c
         [c.number.lower(), "少发配件", "配件少了一个", "张三", "b240501", "so-2026-0042"]
     )
     assert actions.search_text_for(c) == c.search_text
+
+
+def test_dense_and_sparse_matches_give_the_same_results(users, corpus, monkeypatch):
+    # PostgreSQL lists few matches first and filters by the index for many; both must agree.
+    n = {k: c.number for k, c in corpus.items()}
+    for few in (0, 10_000):
+        monkeypatch.setattr(database, "PG_FEW", few)
+        database._SPARSE.clear()
+        assert found(users["agent"], "漏水") == {n["leak"], n["cup"]}
+        assert found(users["agent"], "一直漏水") == {n["leak"]}
+        assert found(users["agent"], "so-2026") == {n["order"]}
+        assert found(users["agent"], "2026-0042-so") == set()
+        assert found(users["agent"], "吵") == {n["noise"]}

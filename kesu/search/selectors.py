@@ -29,7 +29,7 @@ def ranked(items: Sequence[T], q: str) -> list[T]:
     Pages themselves stay in id order (newest first) so the keyset cursor means what it did: ranking the
     whole match set of a common word at a million complaints would cost a pass over every match per page."""
     terms = parse_query(q)
-    scores = get_backend().scores([i.id for i in items], terms) if terms else {}  # type: ignore[attr-defined]
+    scores = get_backend().scores(items, terms) if terms else {}
     return sorted(items, key=lambda i: (-scores.get(i.id, 0.0), -i.id))  # type: ignore[attr-defined]
 
 

@@ -128,12 +128,13 @@ def _lexeme(token: str) -> str:
 
 
 def tsquery(terms: list[Term]) -> str:
-    """PostgreSQL tsquery literal (cast with ::tsquery, no parser or locale involved): phrases with <->,
-    the last lexeme :* for a prefix; all terms must match."""
+    """PostgreSQL tsquery literal (cast with ::tsquery: no parser, no locale) requiring every token of
+    every term, the last token of a prefix term with :*. The index keeps no positions; the order of a
+    phrase's tokens is checked on the token document (kesu.search.backends.database)."""
     parts = []
     for t in terms:
         lexemes = [_lexeme(tok) for tok in t.tokens]
         if t.prefix:
             lexemes[-1] += ":*"
-        parts.append("(" + " <-> ".join(lexemes) + ")")
-    return " & ".join(parts)
+        parts.extend(lexemes)
+    return " & ".join(dict.fromkeys(parts))

@@ -21,8 +21,9 @@ class SearchBackend(Protocol):
     def filter(self, qs: QuerySet, terms: list[Term]) -> QuerySet:
         """`qs` narrowed to the complaints matching every term."""
 
-    def scores(self, ids: Sequence[int], terms: list[Term]) -> dict[int, float]:
-        """Relevance of these complaints (a page) for the terms: higher is better."""
+    def scores(self, items: Sequence[Any], terms: list[Term]) -> dict[int, float]:
+        """Relevance of these complaints (a page, loaded with their customer) for the terms, by id:
+        higher is better."""
 
     def index(self, complaints: Iterable[Any]) -> int:
         """Bring these complaints up to date in the index (the database keeps its own: nothing to do)."""

@@ -120,7 +120,8 @@ class OpenSearchBackend:
         ids = [int(hit["_id"]) for hit in found["hits"]["hits"]]
         return qs.filter(id__in=ids)
 
-    def scores(self, ids: Sequence[int], terms: list[Term]) -> dict[int, float]:
+    def scores(self, items: Sequence[Any], terms: list[Term]) -> dict[int, float]:
+        ids = [c.id for c in items]
         if not ids or not terms:
             return {}
         found = self.client.search(index=self.index_name, body=scores_body(ids, terms))
