@@ -289,3 +289,9 @@ def test_text_that_looks_like_a_formula_stays_text():
     assert opened["t"]["A2"].value == "=1+1" and opened["t"]["A2"].data_type == "s"
     assert opened["t"]["A3"].value == "badchar"
     assert opened["t"]["B2"].number_format == "#,##0.00"
+
+
+def test_the_downloads_are_in_the_openapi_document(api):
+    paths = api("supervisor").get("/openapi.json").json()["paths"]
+    for path in ["weekly.xlsx", "weekly.pdf", "monthly.xlsx", "monthly.pdf"]:
+        assert f"/api/v1/reports/{path}" in paths

@@ -200,3 +200,20 @@ def test_the_job_passes_one_now(monkeypatch):
     monkeypatch.setattr(mailing, "send_due", lambda *, now: seen.append(now) or [])
     tasks.send_due_reports_hourly.call_local()
     assert len(seen) == 1 and seen[0].tzinfo is not None
+
+
+def test_the_administrator_names_recipients(users, client):
+    client.force_login(users["admin"])
+    r = client.post(
+        "/admin/reports/reportrecipient/add/",
+        {"email": "board@example.com", "weekly": "on", "language": "en", "active": "on"},
+    )
+    assert r.status_code == 200 and "organisation_data" in r.context["adminform"].form.errors
+    assert not ReportRecipient.objects.exists()
+    r = client.post(
+        "/admin/reports/reportrecipient/add/",
+        {"email": "board@example.com", "weekly": "on", "language": "en", "active": "on", "organisation_data": "on"},
+    )
+    assert r.status_code == 302, r.content[:300]
+    assert ReportRecipient.objects.get().address == "board@example.com"
+    assert client.get("/admin/reports/reportdelivery/").status_code == 200
