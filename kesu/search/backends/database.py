@@ -8,7 +8,6 @@ or drop Chinese characters differently from the query). Ranking is BM25 over the
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -51,8 +50,50 @@ END""",
 
 # Up to this many expected matches are collected first and paged by id (see DatabaseBackend.filter).
 PG_FEW = 10_000
-PG_ESTIMATE_SECONDS = 300
-_SPARSE: dict[tuple, tuple[bool, float]] = {}
+PG_STATS_SECONDS = 300
+_STATS: dict[str, tuple[float, float, dict[str, float], float]] = {}
+
+
+def _token_stats(using: str) -> tuple[float, dict[str, float], float]:
+    """(complaints, {token: share of complaints holding it}, share below which a token is not listed),
+    from the statistics ANALYZE keeps on the index expression; read at most every PG_STATS_SECONDS."""
+    now = time.monotonic()
+    known = _STATS.get(using)
+    if known and now - known[0] < PG_STATS_SECONDS:
+        return known[1:]
+    with connections[using].cursor() as cur:
+        cur.execute(
+            "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs "
+            "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = %s WHERE c.relname = %s",
+            [PG_INDEX, TABLE],
+        )
+        row = cur.fetchone()
+    rows, elems, freqs = row if row else (0.0, None, None)
+    shares = dict(zip(elems or [], freqs or [], strict=False))
+    floor = min(shares.values()) if shares else 0.0
+    _STATS[using] = (now, float(rows or 0), shares, floor)
+    return float(rows or 0), shares, floor
+
+
+def _expected_matches(using: str, terms: list[Term]) -> float:
+    """An estimate of how many complaints match: per term its rarest token (a phrase's bigrams go
+    together, so the rarest bounds the phrase), the terms taken as independent of each other. The
+    planner's own estimate multiplies a phrase's bigrams as if independent, and took 地板都泡了 (14 % of
+    complaints) for 400 rows. Without statistics (a table never analysed) the answer is 0: few."""
+    rows, shares, floor = _token_stats(using)
+    if rows <= 0 or not shares:
+        return 0.0
+    share = 1.0
+    for term in terms:
+        candidates = []
+        for n, tok in enumerate(term.tokens):
+            if term.prefix and n == len(term.tokens) - 1:
+                candidates.append(min(1.0, max(floor, sum(f for e, f in shares.items() if e.startswith(tok)))))
+            else:
+                candidates.append(shares.get(tok, floor))
+        share *= min(candidates)
+    return share * rows
+
 
 PG_INDEX_SQL = (
     f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} USING gin (({PG_TOKENS.format(column='search_text')}))"
@@ -164,11 +205,11 @@ class DatabaseBackend:
         if vendor == "postgresql":
             # PostgreSQL prices the tsvector test as nearly free, so for a newest-first page it walks the
             # primary key backwards testing each row: right for a common word (a match every few rows),
-            # slow for one in a thousand. When its estimate says the matches are few, they are collected
+            # slow for one in a thousand. When the index statistics say the matches are few, they are collected
             # once through the GIN bitmap (an uncorrelated ARRAY subquery, planned apart from the LIMIT)
             # and the page is read by primary key.
             manager = qs.model._base_manager.db_manager(qs.db)
-            if self._sparse(manager, terms):
+            if _expected_matches(manager.db, terms) <= PG_FEW:
                 inner, params = manager.filter(self._pg_condition(terms)).values_list("id").query.sql_with_params()
                 return qs.filter(RawSQL(f'"{TABLE}"."id" = ANY(ARRAY({inner}))', params, output_field=BooleanField()))
             return qs.filter(self._pg_condition(terms))
@@ -185,25 +226,6 @@ class DatabaseBackend:
             if len(term.tokens) > 1:
                 cond &= Q(_phrase(term))
         return cond
-
-    def _sparse(self, manager, terms: list[Term]) -> bool:
-        """Whether the planner expects at most PG_FEW matches (planning only; remembered a few minutes
-        per query, as the statistics it reads change slowly)."""
-        key = (manager.db, tsquery(terms), tuple(t.tokens for t in terms if len(t.tokens) > 1))
-        now = time.monotonic()
-        known = _SPARSE.get(key)
-        if known and now - known[1] < PG_ESTIMATE_SECONDS:
-            return known[0]
-        sql, params = manager.filter(self._pg_condition(terms)).values_list("id").query.sql_with_params()
-        with connections[manager.db].cursor() as cur:
-            cur.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cur.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        sparse = plan[0]["Plan"]["Plan Rows"] <= PG_FEW
-        if len(_SPARSE) > 1000:
-            _SPARSE.clear()
-        _SPARSE[key] = (sparse, now)
-        return sparse
 
     def scores(self, items: Sequence[Any], terms: list[Term]) -> dict[int, float]:
         """BM25 over the page's own documents, rebuilt from the fields already loaded (no query), rather
