@@ -75,15 +75,15 @@ def _token_stats(using: str) -> tuple[float, dict[str, float], float]:
     return float(rows or 0), shares, floor
 
 
-def _expected_matches(using: str, terms: list[Term]) -> float:
+def _expected_matches(using: str, terms: list[Term]) -> tuple[float, list[Term]]:
     """An estimate of how many complaints match: per term its rarest token (a phrase's bigrams go
     together, so the rarest bounds the phrase), the terms taken as independent of each other. The
     planner's own estimate multiplies a phrase's bigrams as if independent, and took 地板都泡了 (14 % of
-    complaints) for 400 rows. Without statistics (a table never analysed) the answer is 0: few."""
+    complaints) for 400 rows. Without statistics (a table never analysed) the answer is 0: few.
+    Also returns each term's rarest token as a one-token term (for the index test of many matches)."""
     rows, shares, floor = _token_stats(using)
-    if rows <= 0 or not shares:
-        return 0.0
     share = 1.0
+    rarest: list[Term] = []
     for term in terms:
         candidates = []
         for n, tok in enumerate(term.tokens):
@@ -91,8 +91,11 @@ def _expected_matches(using: str, terms: list[Term]) -> float:
                 candidates.append(min(1.0, max(floor, sum(f for e, f in shares.items() if e.startswith(tok)))))
             else:
                 candidates.append(shares.get(tok, floor))
-        share *= min(candidates)
-    return share * rows
+        n = min(range(len(candidates)), key=candidates.__getitem__)
+        last = n == len(term.tokens) - 1
+        rarest.append(Term(tokens=(term.tokens[n],), prefix=term.prefix and last, text=term.text))
+        share *= candidates[n]
+    return (share * rows if rows > 0 and shares else 0.0), rarest
 
 
 PG_INDEX_SQL = (
@@ -150,11 +153,14 @@ def repair(connection) -> bool:
     return True
 
 
-def _phrase(term: Term) -> RawSQL:
+def _phrase(term: Term, *, opaque: bool = False) -> RawSQL:
     """A term's tokens adjacent and in order in the token document: a substring of it, from a token's
     start (tokens are letters and digits, so nothing in the pattern is a LIKE wildcard)."""
     pattern = "% " + " ".join(term.tokens) + ("%" if term.prefix else " %")
-    return RawSQL(f"(' ' || \"{TABLE}\".\"search_text\" || ' ') LIKE %s", [pattern], output_field=BooleanField())
+    sql = f"(' ' || \"{TABLE}\".\"search_text\" || ' ') LIKE %s"
+    return RawSQL(
+        f"CASE WHEN {sql} THEN true ELSE false END" if opaque else sql, [pattern], output_field=BooleanField()
+    )
 
 
 def _occurrences(doc: list[str], term: Term) -> int:
@@ -209,10 +215,15 @@ class DatabaseBackend:
             # once through the GIN bitmap (an uncorrelated ARRAY subquery, planned apart from the LIMIT)
             # and the page is read by primary key.
             manager = qs.model._base_manager.db_manager(qs.db)
-            if _expected_matches(manager.db, terms) <= PG_FEW:
+            expected, rarest = _expected_matches(manager.db, terms)
+            if expected <= PG_FEW:
                 inner, params = manager.filter(self._pg_condition(terms)).values_list("id").query.sql_with_params()
                 return qs.filter(RawSQL(f'"{TABLE}"."id" = ANY(ARRAY({inner}))', params, output_field=BooleanField()))
-            return qs.filter(self._pg_condition(terms))
+            # Many matches: the index test on each term's rarest token (which the planner estimates
+            # right), the phrases checked in a CASE, which it takes for one row in two instead of
+            # multiplying bigrams; so it walks the primary key and stops at the page's end (地板都泡了 at a
+            # million complaints: 1.5 ms instead of a 4-second bitmap scan over 143,000 rows).
+            return qs.filter(self._pg_condition(rarest, phrases=terms, opaque=True))
         # Any other database: the same token semantics, without an index.
         cond = Q()
         for t in terms:
@@ -220,11 +231,11 @@ class DatabaseBackend:
         return qs.filter(cond)
 
     @staticmethod
-    def _pg_condition(terms: list[Term]) -> Q:
+    def _pg_condition(terms: list[Term], *, phrases: list[Term] | None = None, opaque: bool = False) -> Q:
         cond = Q(RawSQL(f"{PG_VECTOR} @@ %s::tsquery", [tsquery(terms)], output_field=BooleanField()))
-        for term in terms:
+        for term in phrases if phrases is not None else terms:
             if len(term.tokens) > 1:
-                cond &= Q(_phrase(term))
+                cond &= Q(_phrase(term, opaque=opaque))
         return cond
 
     def scores(self, items: Sequence[Any], terms: list[Term]) -> dict[int, float]:
