@@ -64,3 +64,29 @@ def test_one_complaint_and_its_timeline_are_bounded(api, users, add_complaints):
     assert count_queries(client, f"/complaints/{number}/events") == short_timeline
     assert one <= 8
     assert short_timeline <= 6
+
+
+def test_the_complaint_page_costs_the_same_for_a_short_and_a_long_timeline(client, users, add_complaints):
+    add_complaints(1)
+    complaint = Complaint.objects.latest("id")
+    client.force_login(users["agent"])
+    path = f"/complaints/{complaint.number}"
+    client.get(path)
+    short = count_queries(client, path)
+    complaint = advance(complaint, users["admin"], "investigating")
+    for i in range(10):
+        actions.do_note(complaint, actor=users["agent"], now=timezone.now(), text=f"进展{i}")
+    assert count_queries(client, path) == short
+    assert short <= 16
+
+
+def test_the_inbox_costs_the_same_for_5_and_40_complaints_in_every_tab(client, users, add_complaints):
+    add_complaints(5)
+    client.force_login(users["handler"])
+    pages = [("/", {}), ("/", {"tab": "departments"}), ("/", {"tab": "all", "status": "open"}), ("/", {"q": "第"})]
+    for path, params in pages:
+        client.get(path, params)
+    few = [count_queries(client, path, data=params) for path, params in pages]
+    add_complaints(35)
+    assert [count_queries(client, path, data=params) for path, params in pages] == few
+    assert max(few) <= 10

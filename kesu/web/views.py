@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -98,6 +99,32 @@ def _rank(field: str, order: list[str]) -> Case:
     )
 
 
+# The inbox's sort columns that may be empty; and the rank columns, computed only when sorted on.
+NULLABLE_SORTS = frozenset({"level", "next_due_at"})
+RANKS = {
+    "status_rank": lambda: _rank("status", STATUS_ORDER),
+    "priority_rank": lambda: _rank("priority", PRIORITY_ORDER),
+}
+INBOX_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts the matches only up to `cap` + 1 (a count of a million rows is most of a page's time); the
+    page shows "more than `cap`" then, and the pages up to there."""
+
+    def __init__(self, object_list, per_page, *, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 @login_required
 @require_GET
 def inbox(request):
@@ -122,14 +149,20 @@ def inbox(request):
     )
     sort = form.value("sort") or DEFAULT_SORT
     column = sort.lstrip("-")
+    qs = complaint_list(user=user, filters=filters)
+    if SORTS[column] in RANKS:
+        qs = qs.annotate(**{SORTS[column]: RANKS[SORTS[column]]()})
+    # Empty values sort last either way; a column that cannot be empty (or, overdue only, the due time) is
+    # sorted plainly, so the database reads it in index order and stops after the page.
+    nullable = column in NULLABLE_SORTS and not (column == "next_due_at" and filters.overdue)
     field = F(SORTS[column])
-    ordering = field.desc(nulls_last=True) if sort.startswith("-") else field.asc(nulls_last=True)
-    qs = (
-        complaint_list(user=user, filters=filters)
-        .annotate(status_rank=_rank("status", STATUS_ORDER), priority_rank=_rank("priority", PRIORITY_ORDER))
-        .order_by(ordering, "-id")
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(form.value("page", 1))
+    if sort.startswith("-"):
+        ordering = field.desc(nulls_last=True) if nullable else field.desc()
+    else:
+        ordering = field.asc(nulls_last=True) if nullable else field.asc()
+    qs = qs.order_by(ordering, "-id")
+    number = form.value("page", 1)
+    page = CappedPaginator(qs, PAGE_SIZE, cap=max(INBOX_COUNT_CAP, number * PAGE_SIZE)).get_page(number)
     if filters.q:  # matches marked; ranked within the page unless the user chose a column to sort by
         found = list(page.object_list)
         page.object_list = found if "sort" in request.GET else search.ranked(found, filters.q)

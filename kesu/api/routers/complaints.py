@@ -33,6 +33,7 @@ from ..schemas.complaints import (
     complaint_json,
     customer_json,
     event_json,
+    list_item_json,
 )
 
 router = Router(tags=["complaints"])
@@ -101,11 +102,18 @@ def list_complaints(request, filters: Query[ListQuery]):
         items = search.ranked(items, q)
     reviewers = playbook_reviewers()
     identified = customers_identified_for(request.user, [c.customer_id for c in items])
-    out = [complaint_json(c, user=request.user, reviewers=reviewers, identified=identified) for c in items]
+    memo: dict = {}
+    out = [
+        list_item_json(c, user=request.user, reviewers=reviewers, identified=identified, actions_memo=memo)
+        for c in items
+    ]
     if q:
         for c, item in zip(items, out, strict=True):
             item["highlight"] = search.highlighted(c, q)
-    return {"items": out, "next_cursor": next_cursor}
+    # Each item is already what ComplaintListItem validation gives (list_item_json): sent as it is.
+    from ..app import api  # the app imports this module
+
+    return api.create_response(request, {"items": out, "next_cursor": next_cursor}, status=200)
 
 
 @router.get("/complaints/{number}", response=ComplaintOut, summary="One complaint")

@@ -187,12 +187,25 @@ class Complaint(models.Model):
         ordering = ["-id"]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
+        # Each list the API and the inbox offer reads one of these in its order and stops after a page: the API
+        # lists newest first (-id) under each filter, the inbox by received (-received_at, -id) under its tabs
+        # and filters; early warning and repeats look back over received_at per product code, batch, order and
+        # customer; reports aggregate over received_at ranges.
         indexes = [
             models.Index(fields=["status", "-id"], name="complaint_status_idx"),
             models.Index(fields=["department", "-id"], name="complaint_dept_idx"),
             models.Index(fields=["owner", "-id"], name="complaint_owner_idx"),
-            models.Index(fields=["-received_at"], name="complaint_received_idx"),
+            models.Index(fields=["severity", "-id"], name="complaint_severity_idx"),
+            models.Index(fields=["priority", "-id"], name="complaint_priority_idx"),
+            models.Index(fields=["category", "-id"], name="complaint_category_idx"),
+            models.Index(fields=["-received_at", "-id"], name="complaint_received_idx"),
+            models.Index(fields=["status", "-received_at", "-id"], name="complaint_status_received_idx"),
+            models.Index(fields=["department", "-received_at", "-id"], name="complaint_dept_received_idx"),
+            models.Index(fields=["owner", "-received_at", "-id"], name="complaint_owner_received_idx"),
             models.Index(fields=["customer", "-received_at"], name="complaint_customer_idx"),
+            models.Index(fields=["product_code", "received_at"], name="complaint_product_code_idx"),
+            models.Index(fields=["batch_no", "received_at"], name="complaint_batch_idx"),
+            models.Index(fields=["order_no", "received_at"], name="complaint_order_idx"),
             models.Index(fields=["next_due_at"], name="complaint_next_due_idx"),
         ]
         constraints = [
