@@ -31,12 +31,14 @@ from kesu.followup import services as followup
 from kesu.notifications.services import notify
 from kesu.routing import services as routing
 from kesu.rules import feedback
-from kesu.rules.classify import classify, triage_suggestion
-from kesu.rules.playbooks import active_playbook
+from kesu.rules.classify import classify, text_risks, triage_suggestion
+from kesu.rules.playbooks import active_playbook, active_rules
 from kesu.sla import clocks
+from kesu.sla.models import Deadline
 
+from . import writequeue
 from .classification import MAX_LEVEL, Flag, Level, Priority, Severity
-from .events import record_event
+from .events import record_event, record_events
 from .models import Category, Channel, Complaint, Customer, CustomerKind, Demand, IdempotencyKey, Relationship
 from .models.complaint import ReviewState, SolutionType
 from .repeats import find_repeats
@@ -246,8 +248,12 @@ class ComplaintInput:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
-    """Check every field, collecting all errors at once so a form can show them together."""
+def _validate_create(
+    data: ComplaintInput, now: dt.datetime, *, categories: dict[str, Category] | None = None
+) -> dict[str, Any]:
+    """Check every field, collecting all errors at once so a form can show them together.
+
+    `categories`: the active types by code when the caller read them already."""
     errors: dict[str, list[str]] = {}
 
     def check(fn):
@@ -326,7 +332,10 @@ def _validate_create(data: ComplaintInput, now: dt.datetime) -> dict[str, Any]:
     category = None
     type_code = check(lambda: clean_text(data.type_code, "type_code", required=False, max_length=40))
     if type_code:
-        category = Category.objects.filter(code=type_code, active=True).first()
+        if categories is None:
+            category = Category.objects.filter(code=type_code, active=True).first()
+        else:
+            category = categories.get(type_code)
         if category is None:
             errors.setdefault("type_code", []).append(_("Unknown complaint type “%(code)s”.") % {"code": type_code})
     clean["category"] = category
@@ -392,6 +401,16 @@ def find_customer(*, phone: str = "", email: str = "", external_id: str = "") ->
     return None
 
 
+def _locked_customer(keys: dict[str, str]) -> Customer | None:
+    """find_customer's customer, locked (PostgreSQL: FOR UPDATE; SQLite: the transaction holds the write lock)."""
+    for name in ("external_id", "phone", "email"):
+        if keys[name]:
+            found = Customer.objects.select_for_update().filter(**{name: keys[name]}).order_by("-id").first()
+            if found:
+                return found
+    return None
+
+
 # Who may change what is stored about a customer they record a complaint for (today: the relationship,
 # e.g. to VIP): the roles that see every customer and their contact details. A handler or quality engineer
 # records the complaint, but the stored record keeps its values. Every change is an event on the timeline.
@@ -409,7 +428,7 @@ def _customer_for(clean: dict[str, Any], *, actor: User) -> tuple[Customer, dict
         "email": clean["customer_email"],
         "external_id": clean["customer_external_id"],
     }
-    customer = find_customer(**keys)
+    customer = _locked_customer(keys)
     if customer is None:
         try:
             with transaction.atomic():
@@ -424,10 +443,9 @@ def _customer_for(clean: dict[str, Any], *, actor: User) -> tuple[Customer, dict
                 )
             return customer, {}
         except IntegrityError:
-            customer = find_customer(**keys)
+            customer = _locked_customer(keys)
             if customer is None:  # pragma: no cover - the key that collided is there now
                 raise
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
     changes: dict[str, list[Any]] = {}
     # Fill what was missing (never overwrite), unless another customer already holds that key.
     for attr, key in (
@@ -481,10 +499,13 @@ def do_create(
         replay = _idempotent_replay(actor, idempotency_key, fingerprint)
         if replay:
             return replay, False
-    clean = _validate_create(data, now)
+    reference = _Reference.read()
+    clean = _validate_create(data, now, categories=reference.categories)
+    intake = _analyse_intake(clean, reference)
     try:
-        with transaction.atomic():
-            complaint = _insert_complaint(clean, actor=actor, now=now)
+        # On SQLite this takes the database's one write lock (IMMEDIATE): everything above ran without it.
+        with writequeue.turn(), transaction.atomic():
+            complaint = _insert_complaint(clean, intake, actor=actor, now=now)
             if idempotency_key:
                 IdempotencyKey.objects.create(
                     user=actor, key=idempotency_key, body_hash=fingerprint, complaint=complaint
@@ -514,13 +535,64 @@ def _idempotent_replay(actor: User, key: str, fingerprint: str) -> Complaint | N
     return existing.complaint
 
 
-def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -> Complaint:
-    org = Organization.objects.first()
-    prefix = org.complaint_prefix if org else "KS"
+@dataclass
+class _Reference:
+    """What an intake reads of the configuration (active playbook, its rules and clocks, the types, the business
+    calendar, the number prefix), read once and before the write lock is taken."""
+
+    prefix: str
+    playbook: Any
+    rules: tuple[Any, list]
+    categories: dict[str, Category]
+    definitions: list
+    calendar: Any
+
+    @classmethod
+    def read(cls) -> _Reference:
+        from kesu.sla.calendar_store import default_calendar
+
+        prefix = Organization.objects.values_list("complaint_prefix", flat=True).first()
+        return cls(
+            prefix=prefix or "KS",
+            playbook=active_playbook(),
+            rules=active_rules(),
+            categories={c.code: c for c in Category.objects.filter(active=True).order_by("sort_order", "code")},
+            definitions=clocks.definitions(),
+            calendar=default_calendar(),
+        )
+
+    def setting(self, key: str, default: Any) -> Any:
+        return self.playbook.setting(key, default) if self.playbook else default
+
+
+@dataclass
+class _Intake:
+    """The pure part of classifying a complaint being recorded: its text's risks and the triage suggestion, and
+    the type it takes. Computed before the write lock; the rules run under it, once the customer and the repeat
+    count (which concurrent intakes change) are known."""
+
+    reference: _Reference
+    hits: list
+    suggestion: dict[str, Any]
+    category: Category | None
+
+
+def _analyse_intake(clean: dict[str, Any], reference: _Reference) -> _Intake:
+    probe = Complaint(title=clean["title"], description=clean["description"])
+    hits = text_risks(probe)
+    suggestion = triage_suggestion(probe, types=list(reference.categories), hits=hits)
+    category = clean["category"]
+    if category is None and suggestion.get("type_code"):
+        category = reference.categories.get(suggestion["type_code"])
+    return _Intake(reference=reference, hits=hits, suggestion=suggestion, category=category)
+
+
+def _insert_complaint(clean: dict[str, Any], intake: _Intake, *, actor: User, now: dt.datetime) -> Complaint:
+    """Inside the intake's transaction: the customer, the repeats, the rules, then one insert of the complaint
+    with its classification and next deadline, and its links, events and deadlines in one insert each."""
+    reference = intake.reference
     customer, customer_changes = _customer_for(clean, actor=actor)
-    local_day = timezone.localdate(now)
     complaint = Complaint(
-        number=complaint_number(prefix, local_day),
         status=S.NEW,
         customer=customer,
         channel=clean["channel"],
@@ -528,7 +600,7 @@ def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -
         title=clean["title"],
         description=clean["description"],
         demand=clean["demand"],
-        category=clean["category"],
+        category=intake.category,
         amount=clean["amount"],
         quantity=clean["quantity"],
         occurred_at=clean["occurred_at"],
@@ -551,67 +623,101 @@ def _insert_complaint(clean: dict[str, Any], *, actor: User, now: dt.datetime) -
             )
         },
     )
-    complaint.search_text = search_text_for(complaint)
-    complaint.save()
-    earlier = _classify_at_intake(complaint)
-    record_event(
-        complaint,
-        actor=actor,
-        now=now,
-        action="create",
-        to_status=S.NEW,
-        data={
-            "channel": complaint.channel,
-            "received_at": complaint.received_at.isoformat(),
-            "type_code": complaint.type_code,
-            "customer": customer.name,
-            "suggestion": complaint.suggestion,
-            "repeat_of": [e.number for e in earlier],
-        },
+    earlier = _classify_at_intake(complaint, intake)
+    deadlines = clocks.intake_deadlines(
+        complaint, definitions=reference.definitions, calendar=reference.calendar, now=now
     )
-    if customer_changes:
-        record_event(
-            complaint,
-            actor=actor,
-            now=now,
-            action="customer_updated",
-            from_status=S.NEW,
-            to_status=S.NEW,
-            data={"customer": customer.id, "changes": customer_changes},
+    complaint.next_due_at = clocks.nearest_due(deadlines)
+    complaint.number = complaint_number(reference.prefix, timezone.localdate(now))
+    complaint.search_text = search_text_for(complaint)
+    complaint.save(force_insert=True)
+    if earlier:
+        through = Complaint.linked.through
+        through.objects.bulk_create(
+            [
+                row
+                for e in earlier
+                for row in (
+                    through(from_complaint_id=complaint.pk, to_complaint_id=e.pk),
+                    through(from_complaint_id=e.pk, to_complaint_id=complaint.pk),
+                )
+            ]
         )
-    clocks.on_events(complaint, ("create", "classified"), now=now)
-    _after_classification(complaint, old_level=None, actor=actor, now=now, trigger="intake")
+    events: list[dict[str, Any]] = [
+        {
+            "complaint": complaint,
+            "action": "create",
+            "to_status": S.NEW,
+            "data": {
+                "channel": complaint.channel,
+                "received_at": complaint.received_at.isoformat(),
+                "type_code": complaint.type_code,
+                "customer": customer.name,
+                "suggestion": complaint.suggestion,
+                "repeat_of": [e.number for e in earlier],
+            },
+        }
+    ]
+    if customer_changes:
+        events.append(
+            {
+                "complaint": complaint,
+                "action": "customer_updated",
+                "from_status": S.NEW,
+                "to_status": S.NEW,
+                "data": {"customer": customer.id, "changes": customer_changes},
+            }
+        )
+    record_events(events, now=now, actor=actor)
+    if deadlines:
+        Deadline.objects.bulk_create(deadlines)
+    # What the response shows of the new complaint, known without reading it back.
+    complaint._prefetched_objects_cache = {"deadlines": deadlines, "collaborators": []}
+    _after_classification(
+        complaint, old_level=None, actor=actor, now=now, trigger="intake", major=reference.setting("major", {})
+    )
     alerts.on_intake(complaint, now=now)
     return complaint
 
 
 def _after_classification(
-    c: Complaint, *, old_level: int | None, actor, now: dt.datetime, trigger: str, reason: str = ""
+    c: Complaint,
+    *,
+    old_level: int | None,
+    actor,
+    now: dt.datetime,
+    trigger: str,
+    reason: str = "",
+    major: dict[str, Any] | None = None,
 ) -> None:
     """A serious classification acts at once: the tier is told, a major complaint informs leadership and
-    forms the on-site team (R-ESC-1, R-ESC-4). Also after an escalation for an overdue clock."""
+    forms the on-site team (R-ESC-1, R-ESC-4). Also after an escalation for an overdue clock.
+
+    `major`: the active playbook's major-complaint rule when the caller read it already."""
     if (c.level or 1) > 1:
         reason = reason or "; ".join(h["reason"] for h in c.rule_hits if "level" in h.get("result", {})) or trigger
         routing.notify_tier(c, old_level=old_level, now=now, reason=reason, trigger=trigger)
-    major = routing.respond_to_major(c, actor=actor, now=now)
-    if major:
+    major_response = routing.respond_to_major(c, actor=actor, now=now, rule=major)
+    if major_response:
         record_event(
-            c, actor=actor, now=now, action="major_reported", from_status=c.status, to_status=c.status, data=major
+            c,
+            actor=actor,
+            now=now,
+            action="major_reported",
+            from_status=c.status,
+            to_status=c.status,
+            data=major_response,
         )
 
 
-def _classify_at_intake(c: Complaint) -> list[Complaint]:
-    """Suggest the type and risks, link repeats, run the playbook's rules; the results classify the complaint
-    and are kept as the suggestion the agent confirms or corrects at triage (R-CLS-2..4). A complaint recorded
-    without a type takes the suggested one."""
-    playbook = active_playbook()
-    suggestion = triage_suggestion(c)
-    if c.category_id is None and suggestion.get("type_code"):
-        c.category = Category.objects.filter(code=suggestion["type_code"], active=True).first()
-    window = int(playbook.setting("repeat_window_days", 90)) if playbook else 90
+def _classify_at_intake(c: Complaint, intake: _Intake) -> list[Complaint]:
+    """Link repeats and run the playbook's rules over the suggested type and risks: the results classify the
+    complaint and are kept as the suggestion the agent confirms or corrects at triage (R-CLS-2..4). A complaint
+    recorded without a type takes the suggested one. Sets the fields; the caller inserts the complaint."""
+    window = int(intake.reference.setting("repeat_window_days", 90))
     earlier = find_repeats(c, window_days=window)
     c.repeat_count = len(earlier)
-    result = classify(c, suggestion=suggestion)
+    result = classify(c, suggestion=intake.suggestion, hits=intake.hits, rules=intake.reference.rules)
     c.severity = result.values.get("severity", "")
     c.priority = result.values.get("priority", "")
     c.level = result.values.get("level")
@@ -619,21 +725,6 @@ def _classify_at_intake(c: Complaint) -> list[Complaint]:
     c.rule_hits = result.hits
     c.ruleset = result.ruleset
     c.suggestion = result.suggestion()
-    c.save(
-        update_fields=[
-            "category",
-            "repeat_count",
-            "severity",
-            "priority",
-            "level",
-            "flags",
-            "rule_hits",
-            "ruleset",
-            "suggestion",
-        ]
-    )
-    if earlier:
-        c.linked.add(*earlier)
     return earlier
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .engine import Facts, evaluate
+from .engine import Facts, RuleSpec, evaluate
 from .feedback import disabled_terms
 from .playbooks import active_rules
-from .risk import analyse
+from .risk import RiskHit, analyse
 
 
 @dataclass
@@ -50,12 +50,21 @@ def complaint_text(complaint) -> str:
     return f"{complaint.title}\n{complaint.description}"
 
 
-def triage_suggestion(complaint) -> dict[str, Any]:
-    """The suggestion of `kesu.triage` for the complaint's text, over the active playbook's types."""
+def triage_suggestion(
+    complaint, *, types: list[str] | None = None, hits: list[RiskHit] | None = None
+) -> dict[str, Any]:
+    """The suggestion of `kesu.triage` for the complaint's text, over the active playbook's types (or `types`).
+
+    `hits`: text_risks(complaint) when the caller already has them."""
     from kesu.triage import suggest
 
     text = complaint_text(complaint)
-    return suggest(text, hits=analyse(text, disabled_terms=disabled_terms()))
+    return suggest(text, types=types, hits=text_risks(complaint) if hits is None else hits)
+
+
+def text_risks(complaint) -> list[RiskHit]:
+    """What the risk analyser finds in the complaint's title and description."""
+    return analyse(complaint_text(complaint), disabled_terms=disabled_terms())
 
 
 def classify(
@@ -64,11 +73,15 @@ def classify(
     type_code: str | None = None,
     overrides: dict[str, Any] | None = None,
     suggestion: dict[str, Any] | None = None,
+    hits: list[RiskHit] | None = None,
+    rules: tuple[Any, list[RuleSpec]] | None = None,
 ) -> Classification:
     """`suggestion`: the complaint's triage suggestion when the caller has it (intake); its type decides the rules'
-    type fact when the complaint has none."""
+    type fact when the complaint has none. `hits` (text_risks) and `rules` (playbooks.active_rules()): when the
+    caller read them already, e.g. before taking the write lock."""
     text = complaint_text(complaint)
-    hits = analyse(text, disabled_terms=disabled_terms())
+    if hits is None:
+        hits = text_risks(complaint)
     triage = suggestion or {}
     suggested_type = triage.get("type_code")
     effective_type = type_code or (complaint.category.code if complaint.category_id else None) or suggested_type
@@ -87,7 +100,7 @@ def classify(
         priority=o.get("priority", complaint.priority),
         level=o.get("level", complaint.level),
     )
-    ruleset, specs = active_rules()
+    ruleset, specs = active_rules() if rules is None else rules
     outcome = evaluate(specs, facts)
     return Classification(
         values=outcome.values,

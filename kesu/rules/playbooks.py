@@ -326,13 +326,22 @@ def active_playbook() -> Playbook | None:
 
 
 def active_rules() -> tuple[RuleSet | None, list[RuleSpec]]:
-    ruleset = RuleSet.objects.filter(active=True, playbook__active=True).select_related("playbook").first()
-    if ruleset is None:
-        return None, []
+    """The active playbook's active rule set and its enabled rules in order: one query (two without rules)."""
+    rows = list(
+        Rule.objects.filter(ruleset__active=True, ruleset__playbook__active=True, enabled=True)
+        .select_related("ruleset__playbook")
+        .order_by("order", "id")
+    )
+    if rows:
+        ruleset = rows[0].ruleset
+    else:
+        ruleset = RuleSet.objects.filter(active=True, playbook__active=True).select_related("playbook").first()
+        if ruleset is None:
+            return None, []
     specs = [
         RuleSpec(
             code=r.code, name=r.name, when=r.when or {}, then=r.then or {}, reason=r.reason, is_default=r.is_default
         )
-        for r in ruleset.rules.filter(enabled=True).order_by("order", "id")
+        for r in rows
     ]
     return ruleset, specs

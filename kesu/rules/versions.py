@@ -18,10 +18,8 @@ def next_version(ruleset: RuleSet, *, actor=None, note: str = "", leave_out: str
     new = RuleSet.objects.create(
         playbook=playbook, version=(top.version if top else 0) + 1, active=True, created_by=actor, note=note[:200]
     )
+    rules = ruleset.rules.all() if leave_out is None else ruleset.rules.exclude(code=leave_out)
     Rule.objects.bulk_create(
-        [
-            Rule(ruleset=new, **{k: getattr(r, k) for k in COPIED})
-            for r in ruleset.rules.exclude(code=leave_out or "\x00").order_by("order", "id")
-        ]
+        [Rule(ruleset=new, **{k: getattr(r, k) for k in COPIED}) for r in rules.order_by("order", "id")]
     )
     return new

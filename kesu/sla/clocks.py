@@ -15,7 +15,7 @@ from django.db.models import Min
 from kesu.rules.engine import Facts, matches
 
 from .calendar_store import default_calendar
-from .calendars import due_at, extend_for_pause
+from .calendars import WorkCalendar, due_at, extend_for_pause
 from .models import ClockDefinition, Deadline
 
 # Events after which no clock of the current round keeps running.
@@ -24,6 +24,11 @@ ENDING_EVENTS = frozenset({"resolve", "close", "reject", "archive", "reopen"})
 
 def _definitions() -> list[ClockDefinition]:
     return list(ClockDefinition.objects.filter(playbook__active=True).order_by("order", "id"))
+
+
+def definitions() -> list[ClockDefinition]:
+    """The active playbook's clock definitions, in order (read once, e.g. before an intake takes the write lock)."""
+    return _definitions()
 
 
 def _applies(definition: ClockDefinition, complaint) -> bool:
@@ -40,8 +45,16 @@ def _applies(definition: ClockDefinition, complaint) -> bool:
     return matches(definition.applies or {}, facts)[0]
 
 
-def _new_deadline(definition: ClockDefinition, complaint, *, start: dt.datetime, now: dt.datetime) -> Deadline:
-    due = due_at(default_calendar(), start, mode=definition.mode, minutes=definition.minutes, days=definition.days)
+def _new_deadline(
+    definition: ClockDefinition,
+    complaint,
+    *,
+    start: dt.datetime,
+    now: dt.datetime,
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
+    calendar = calendar or default_calendar()
+    due = due_at(calendar, start, mode=definition.mode, minutes=definition.minutes, days=definition.days)
     remind = None
     if definition.remind_before_minutes:
         remind = due - dt.timedelta(minutes=definition.remind_before_minutes)
@@ -66,6 +79,13 @@ def on_events(complaint, events: Iterable[str], *, now: dt.datetime) -> None:
     if not definitions and not events & ENDING_EVENTS:
         return
     by_id = {d.id: d for d in definitions}
+    calendar: WorkCalendar | None = None
+
+    def new_deadline(definition: ClockDefinition, *, start: dt.datetime) -> Deadline:
+        nonlocal calendar
+        calendar = calendar or default_calendar()  # read once per call, and only when a clock starts
+        return _new_deadline(definition, complaint, start=start, now=now, calendar=calendar)
+
     # A running clock keeps the definition it started with, also when another playbook is active now.
     mine = list(Deadline.objects.filter(complaint=complaint).select_related("definition"))
     running = [d for d in mine if d.met_at is None and d.cancelled_at is None]
@@ -79,7 +99,7 @@ def on_events(complaint, events: Iterable[str], *, now: dt.datetime) -> None:
             deadline.paused_at = None
             deadline.save(update_fields=["met_at", "paused_at"])
             if definition.recurring and not events & ENDING_EVENTS and _applies(definition, complaint):
-                new.append(_new_deadline(definition, complaint, start=now, now=now))
+                new.append(new_deadline(definition, start=now))
     running = [d for d in running if d.met_at is None]
 
     # 2. The case (or this round of it) ended: nothing else keeps running.
@@ -113,7 +133,7 @@ def on_events(complaint, events: Iterable[str], *, now: dt.datetime) -> None:
             if "classified" in events and current.definition_id != definition.id:
                 current.cancelled_at = now
                 current.save(update_fields=["cancelled_at"])
-                replacement = _new_deadline(definition, complaint, start=current.started_at, now=now)
+                replacement = new_deadline(definition, start=current.started_at)
                 if current.breached_at and replacement.due_at <= now:
                     # Still overdue under the new timing: the same breach, not a second one.
                     replacement.breached_at = current.breached_at
@@ -125,10 +145,37 @@ def on_events(complaint, events: Iterable[str], *, now: dt.datetime) -> None:
         if definition.code in seen_codes and definition.recurring and "classified" in events:
             continue
         start = complaint.received_at if "create" in events and "create" in definition.start_on else now
-        new.append(_new_deadline(definition, complaint, start=start, now=now))
+        new.append(new_deadline(definition, start=start))
     if new:
         Deadline.objects.bulk_create(new)
     refresh_next_due(complaint)
+
+
+def intake_deadlines(
+    complaint, *, definitions: list[ClockDefinition], calendar: WorkCalendar, now: dt.datetime
+) -> list[Deadline]:
+    """The clocks a complaint being recorded starts (what on_events(complaint, ("create", "classified")) starts for a
+    complaint that has no deadlines yet), unsaved and without a database query: its classification known, it
+    may be computed before the complaint row is written. The caller inserts them and sets next_due_at to
+    nearest_due() of them."""
+    events = {"create", "classified"}
+    new: list[Deadline] = []
+    done_codes: set[str] = set()
+    for definition in definitions:
+        if definition.code in done_codes or not events & set(definition.start_on):
+            continue
+        if not _applies(definition, complaint):
+            continue
+        done_codes.add(definition.code)
+        start = complaint.received_at if "create" in definition.start_on else now
+        new.append(_new_deadline(definition, complaint, start=start, now=now, calendar=calendar))
+    return new
+
+
+def nearest_due(deadlines: Iterable[Deadline]) -> dt.datetime | None:
+    """What refresh_next_due stores for these deadlines: the earliest due among those running."""
+    due = [d.due_at for d in deadlines if d.met_at is None and d.cancelled_at is None and d.paused_at is None]
+    return min(due) if due else None
 
 
 def pause(complaint, *, now: dt.datetime) -> int:

@@ -59,8 +59,11 @@ def create_complaint(
     complaint, created = actions.do_create(
         complaint_in, actor=request.user, now=timezone.now(), idempotency_key=idempotency_key or None
     )
-    complaint = _reload(complaint.number, request.user)
-    return Status(201 if created else 200, complaint_json(complaint, user=request.user))
+    stored = _reload(complaint.number, request.user)
+    if created:
+        # The deadlines and collaborators the intake just wrote, as do_create left them: not read back.
+        stored._prefetched_objects_cache = getattr(complaint, "_prefetched_objects_cache", {})
+    return Status(201 if created else 200, complaint_json(stored, user=request.user))
 
 
 class ListQuery(Schema):
