@@ -736,6 +736,9 @@ def ensure(n: int, kind: str, *, name: str = DEFAULT_DB_NAME, rebuild: bool = Fa
     have = read_stamp(connection)
     if have and all(have.get(k) == v for k, v in want.items()):
         print(f"{kind}: reusing {connection.settings_dict['NAME']} ({n:,} complaints, built {have.get('built')})")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # a migration may have rewritten every row (search_text)
+                cursor.execute("ANALYZE")
         prepare_organisation()
         return have
     if have or Complaint.objects.exists():
