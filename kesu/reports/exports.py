@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -38,19 +38,66 @@ from kesu.complaints.access import customers_identified_for, mask_name
 from kesu.complaints.classification import Level, Priority, Severity
 from kesu.complaints.models import Category, Channel, Event
 from kesu.complaints.states import ENDED_STATES, OPEN_STATES, Status
+from kesu.core.errors import ValidationFailed
 from kesu.core.masking import mask_phone
 from kesu.core.models import Organization
 from kesu.documents.excel import Column, ReportSheet, Workbook
 from kesu.documents.pdf import render_pdf
 from kesu.sla.models import ClockDefinition, Deadline
 
-from . import selectors
+from . import periods, selectors
 from .periods import Period
 
 PDF_ROWS = 50  # rows of each list the PDF prints; the workbook has them all
 TOP_PROBLEMS = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
+FORMATS = ("xlsx", "pdf")
+LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "zh-cn": "zh-hans", "en": "en"}
+
+
+def language(value: str | None) -> str:
+    """`lang` of a download: Chinese unless English is asked for."""
+    if not value:
+        return "zh-hans"
+    code = LANGUAGES.get(value.strip().lower())
+    if code is None:
+        raise ValidationFailed(_("Choose zh-hans or en."), field="lang")
+    return code
+
+
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def download(
+    kind: periods.Kind,
+    value: str | None,
+    fmt: str,
+    *,
+    user,
+    department: str | None,
+    lang: str | None,
+    now: dt.datetime,
+) -> Download:
+    """The weekly or monthly report of `value` (2026-W49 / 2026-12) as .xlsx or .pdf: what both the API and the
+    web pages hand out. Raises Forbidden (not a report reader), ValidationFailed naming the field (week, month,
+    lang, department) and kesu.documents.pdf.PdfUnavailable (no PDF printing on this server)."""
+    selectors.check_reports(user)
+    code = language(lang)
+    period = periods.parse(kind, value)
+    with translation.override(code):
+        report = build(period, user=user, department=department or None, now=now)
+        if fmt == "xlsx":
+            content, content_type = workbook(report), XLSX
+        elif fmt == "pdf":
+            content, content_type = pdf(report), PDF
+        else:
+            raise ValueError(fmt)
+    return Download(content, content_type, period.filename(fmt))
 
 
 @dataclass

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,8 @@ from kesu.alerts.selectors import alerts_visible_to
 from kesu.assessment.actions import DECIDERS
 from kesu.complaints.models import Category
 from kesu.core.errors import DomainError, Forbidden
-from kesu.reports import selectors
+from kesu.documents.pdf import PdfUnavailable
+from kesu.reports import exports, periods, selectors
 from kesu.sla.models import ClockDefinition
 
 from .display import choice_label
@@ -73,8 +74,9 @@ class PeriodForm(BootstrapMixin, forms.Form):
         return data
 
 
-def _period(request, *, with_department: bool = True) -> tuple[PeriodForm, dict[str, Any] | None]:
-    form = PeriodForm(request.GET, today=timezone.localdate(), with_department=with_department)
+def _period(request, *, with_department: bool = True, data=None) -> tuple[PeriodForm, dict[str, Any] | None]:
+    data = request.GET if data is None else data
+    form = PeriodForm(data, today=timezone.localdate(), with_department=with_department)
     if not form.is_valid():
         return form, None
     d = form.cleaned_data
@@ -237,19 +239,48 @@ CHART_KINDS = {
 }
 
 
+DOWNLOAD_FIELDS = {
+    "week": gettext_lazy("Week"),
+    "month": gettext_lazy("Month"),
+    "lang": gettext_lazy("Language"),
+    "department": gettext_lazy("Department"),
+}
+
+
+def _downloads(request, now: dt.datetime, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The reports card: the week (default last week), the month (default last month), the language and the
+    department asked for, and what was wrong with them."""
+    q = request.GET
+    return {
+        "week": q.get("week") or periods.previous("weekly", now=now).key,
+        "month": q.get("month") or periods.previous("monthly", now=now).key,
+        "lang": q.get("lang") or "zh-hans",
+        "department": q.get("department") or "",
+        "departments": Department.objects.filter(active=True).order_by("code"),
+        "errors": [(DOWNLOAD_FIELDS.get(f, f), f, m) for f, messages in (errors or {}).items() for m in messages],
+        "fields": set(errors or {}),
+    }
+
+
 @login_required
 @require_GET
 def dashboard(request) -> HttpResponse:
+    return _dashboard(request)
+
+
+def _dashboard(request, *, download_errors: dict[str, list[str]] | None = None, status: int = 200) -> HttpResponse:
     user = request.user
     if not selectors.may_see_reports(user):
         return _error_page(
             request, Forbidden(_("Only supervisors, directors, quality, the archivist and the GM office see reports."))
         )
-    form, period = _period(request)
-    context: dict[str, Any] = {"nav": "dashboard", "form": form}
+    now = timezone.now()
+    # Under a download's error, the charts of the default period: the query string is the download's.
+    form, period = _period(request, data=QueryDict() if download_errors else None)
+    context: dict[str, Any] = {"nav": "dashboard", "form": form, "downloads": _downloads(request, now, download_errors)}
     if period is None:
         return render(request, "web/reports/dashboard.html", context, status=400)
-    data = dashboard_data(user, now=timezone.now(), **period)
+    data = dashboard_data(user, now=now, **period)
     alerts = alerts_visible_to(user, status="open", limit=ALERTS_SHOWN)
     inbox = reverse("web:inbox")
     for alert in alerts:
@@ -273,7 +304,38 @@ def dashboard(request) -> HttpResponse:
         alerts=alerts,
         trend_title=CHART_TITLES["trend"],
     )
-    return render(request, "web/reports/dashboard.html", context)
+    return render(request, "web/reports/dashboard.html", context, status=status)
+
+
+@login_required
+@require_GET
+def report_download(request, kind: periods.Kind, fmt: str) -> HttpResponse:
+    """/reports/weekly.xlsx?week=2026-W49 (…pdf, monthly.xlsx?month=2026-12, …): the API's downloads for a
+    signed-in user, through the same kesu.reports.exports.download. A bad question shows the dashboard with the
+    reports card saying which field is wrong."""
+    user = request.user
+    if not selectors.may_see_reports(user):
+        return _error_page(
+            request, Forbidden(_("Only supervisors, directors, quality, the archivist and the GM office see reports."))
+        )
+    field = "week" if kind == "weekly" else "month"
+    q = request.GET
+    try:
+        download = exports.download(
+            kind, q.get(field), fmt, user=user, department=q.get("department"), lang=q.get("lang"), now=timezone.now()
+        )
+    except Forbidden as exc:
+        return _error_page(request, exc)
+    except DomainError as exc:
+        return _dashboard(request, download_errors=exc.fields or {"": [exc.message]}, status=exc.http_status)
+    except PdfUnavailable:
+        return _dashboard(
+            request, download_errors={"": [_("PDF printing is not installed on this server.")]}, status=503
+        )
+    response = HttpResponse(download.content, content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ---------------------------------------------------------------------------------------------------- KPIs

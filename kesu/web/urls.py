@@ -45,6 +45,10 @@ urlpatterns = [
     # Reports
     path("reports/dashboard", report_views.dashboard, name="dashboard"),
     path("reports/kpis", report_views.kpis, name="report_kpis"),
+    path("reports/weekly.xlsx", report_views.report_download, {"kind": "weekly", "fmt": "xlsx"}, name="weekly_xlsx"),
+    path("reports/weekly.pdf", report_views.report_download, {"kind": "weekly", "fmt": "pdf"}, name="weekly_pdf"),
+    path("reports/monthly.xlsx", report_views.report_download, {"kind": "monthly", "fmt": "xlsx"}, name="monthly_xlsx"),
+    path("reports/monthly.pdf", report_views.report_download, {"kind": "monthly", "fmt": "pdf"}, name="monthly_pdf"),
     # After the handling
     path("revisits", followup_views.revisits, name="revisits"),
     path("revisits/campaigns", followup_views.campaign_create, name="campaign_create"),

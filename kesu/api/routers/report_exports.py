@@ -4,45 +4,26 @@ kesu.reports.exports. Same readers and data scope as /reports/summary; `lang=en`
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
-from kesu.core.errors import ValidationFailed
 from kesu.documents.pdf import PdfUnavailable
-from kesu.reports import exports, periods, selectors
+from kesu.reports import exports, periods
 
 router = Router()
 
-LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "zh-cn": "zh-hans", "en": "en"}
-
-
-def _language(value: str | None) -> str:
-    if not value:
-        return "zh-hans"
-    code = LANGUAGES.get(value.strip().lower())
-    if code is None:
-        raise ValidationFailed(_("Choose zh-hans or en."), field="lang")
-    return code
-
 
 def _export(request, kind: periods.Kind, value: str | None, fmt: str, department: str | None, lang: str | None):
-    selectors.check_reports(request.user)
-    language = _language(lang)
-    period = periods.parse(kind, value)
-    now = timezone.now()
-    with translation.override(language):
-        report = exports.build(period, user=request.user, department=department or None, now=now)
-        if fmt == "xlsx":
-            content, content_type = exports.workbook(report), exports.XLSX
-        else:
-            try:
-                content, content_type = exports.pdf(report), exports.PDF
-            except PdfUnavailable as exc:
-                raise HttpError(503, _("PDF printing is not installed on this server.")) from exc
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{period.filename(fmt)}"'
+    try:
+        download = exports.download(
+            kind, value, fmt, user=request.user, department=department, lang=lang, now=timezone.now()
+        )
+    except PdfUnavailable as exc:
+        raise HttpError(503, _("PDF printing is not installed on this server.")) from exc
+    response = HttpResponse(download.content, content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
