@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kesu.accounts.roles import Role
+from kesu.alerts.models import AlertKey, AlertKind
 from kesu.assessment.models import PenaltyStatus
 from kesu.complaints.classification import Flag, Level, Priority, Severity
 from kesu.complaints.models import Channel, CustomerKind, Demand, Relationship
@@ -67,6 +69,8 @@ CHOICES: dict[str, Any] = {
     "task_kind": TaskKind,
     "penalty_status": PenaltyStatus,
     "agenda_status": AgendaStatus,
+    "alert_kind": AlertKind,
+    "alert_key": AlertKey,
 }
 
 
@@ -105,6 +109,12 @@ EVENT_LABELS = {
     "major_reported": pgettext_lazy("event", "Reported to leadership"),
     "revisit": pgettext_lazy("event", "Revisit call"),
     "gm_decision": pgettext_lazy("event", "GM meeting decision"),
+    "alert_opened": pgettext_lazy("event", "Early warning raised"),
+    "alert_joined": pgettext_lazy("event", "Joined an early warning"),
+    "alert_acknowledged": pgettext_lazy("event", "Early warning acknowledged"),
+    "alert_closed": pgettext_lazy("event", "Early warning closed"),
+    "case_marked": pgettext_lazy("event", "Marked as a case"),
+    "case_updated": pgettext_lazy("event", "Case updated"),
 }
 
 
@@ -144,6 +154,12 @@ EVENT_ICONS = {
     "major_reported": "bi-megaphone",
     "revisit": "bi-telephone",
     "gm_decision": "bi-bank",
+    "alert_opened": "bi-exclamation-triangle",
+    "alert_joined": "bi-exclamation-triangle",
+    "alert_acknowledged": "bi-eye",
+    "alert_closed": "bi-check2-circle",
+    "case_marked": "bi-journal-bookmark",
+    "case_updated": "bi-journal-text",
 }
 
 
@@ -201,11 +217,24 @@ DATA_FIELDS: dict[str, tuple[Any, str]] = {
     "onsite_team": (gettext_lazy("On-site team"), "list"),
     "collaborators": (gettext_lazy("Collaborating departments"), "list"),
     "by": (gettext_lazy("By"), "by"),
+    "alert": (gettext_lazy("Early warning"), "alert"),
+    "key_field": (gettext_lazy("Grouped by"), "alert_key"),
+    "product_code": (gettext_lazy("Product code"), "plain"),
+    "batch_no": (gettext_lazy("Batch / lot no."), "plain"),
+    "customer": (gettext_lazy("Customer"), "plain"),
+    "complaints": (gettext_lazy("Complaints"), "list"),
+    "count": (gettext_lazy("Complaints in the group"), "plain"),
+    "case": (gettext_lazy("Case"), "case"),
+    "tags": (gettext_lazy("Tags"), "list"),
 }
 HIDDEN_DATA = {"internal", "attachment", "content_type", "deadline", "clock", "task", "campaign", "owner_choice"}
 # Keys whose meaning depends on the action.
 ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("sla_breach", "name"): (gettext_lazy("Clock"), "plain"),
+    **{
+        (action, "kind"): (gettext_lazy("Kind of warning"), "alert_kind")
+        for action in ("alert_opened", "alert_joined", "alert_acknowledged", "alert_closed")
+    },
 }
 TRIGGERS = {
     "manual": pgettext_lazy("escalation trigger", "by hand"),
@@ -294,6 +323,14 @@ def _suggestion(value: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> str:
+    if kind == "alert_kind":
+        return choice_label(value, "alert_kind")
+    if kind == "alert_key":
+        return choice_label(value, "alert_key")
+    if kind in ("alert", "case") and isinstance(value, int) and not isinstance(value, bool):
+        # The alert's (the case's) own page; it checks who may open it.
+        url = reverse("web:alert" if kind == "alert" else "web:case", args=[value])
+        return format_html('<a href="{}">#{}</a>', url, value)
     if kind == "suggestion":
         return _suggestion(value, names or {}) if isinstance(value, dict) else str(value)
     if kind == "trigger":
