@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/kesu
 CHROMIUM ?= /usr/bin/chromium
 VENDOR := kesu/web/static/vendor
 
-.PHONY: bench soak serve run test lint test-sqlite test-postgres assets browser migrate demo screenshots messages clean help
+.PHONY: bench bench-read soak serve run test lint test-sqlite test-postgres assets browser migrate demo screenshots messages clean help
 
 help:
 	@echo "make run    – install, migrate, load demo data once, serve http://127.0.0.1:$(PORT)"
@@ -92,6 +92,10 @@ screenshots: $(VENV)/.dev assets browser
 messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench --ignore=scripts
 	msgfmt --check-format -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
+
+# Every read path (and create) at a million complaints, 4 clients, SQLite then PostgreSQL (bench/read_paths.md).
+bench-read: $(VENV)/.base assets
+	env -u DATABASE_URL PG_URL="$(PG_URL)" $(PY) bench/read_paths.py --db both
 
 # The SLA sweep at a million complaints, on SQLite and then PostgreSQL (a benchmark, not a test).
 BENCH_ARGS ?= --complaints 1000000 --due 10000

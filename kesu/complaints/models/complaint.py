@@ -207,6 +207,8 @@ class Complaint(models.Model):
             models.Index(fields=["batch_no", "received_at"], name="complaint_batch_idx"),
             models.Index(fields=["order_no", "received_at"], name="complaint_order_idx"),
             models.Index(fields=["next_due_at"], name="complaint_next_due_idx"),
+            # The dashboard's "closed per day" and the reports count closings over a period.
+            models.Index(fields=["closed_at"], condition=Q(closed_at__isnull=False), name="complaint_closed_idx"),
         ]
         constraints = [
             models.CheckConstraint(
