@@ -89,6 +89,20 @@ def api(users):
 
 
 @pytest.fixture
+def web(client, users):
+    """web("agent") → the test client signed in (session) as that user; web("agent", "en") in English."""
+    from django.conf import settings
+
+    def as_user(name, language=None):
+        if language:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        client.force_login(users[name])
+        return client
+
+    return as_user
+
+
+@pytest.fixture
 def api_for(db):
     """api_for(user) → an ApiClient for any user a test created (one client per user)."""
     cache = {}

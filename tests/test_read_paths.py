@@ -39,17 +39,6 @@ def varied(users):
     return [*made, paused]
 
 
-@pytest.fixture
-def web(client, users):
-    """web("agent") → the test client signed in as that user."""
-
-    def as_user(name):
-        client.force_login(users[name])
-        return client
-
-    return as_user
-
-
 def _page(user, q=None):
     qs = complaint_list(user=user, filters=ComplaintFilters(q=q))
     items, _cursor = complaint_page(qs, cursor=None, page_size=50)

@@ -268,15 +268,6 @@ def test_api_create_takes_a_legacy_number_and_q_finds_it(api):
     assert api("agent").post("/complaints", {**body, "legacy_no": "x" * 65}).status_code == 400
 
 
-@pytest.fixture
-def web(client, users):
-    def as_user(name):
-        client.force_login(users[name])
-        return client
-
-    return as_user
-
-
 def test_the_inbox_marks_matches_and_keeps_the_scope(web, users, corpus):
     advance(corpus["leak"], users["supervisor"], "assigned", department="PROD")
     html = web("agent").get("/", {"q": "漏水", "tab": "all"}).content.decode()

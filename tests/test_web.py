@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -10,17 +9,6 @@ from django.utils import timezone
 from kesu.complaints import actions
 from kesu.complaints.models import Complaint, Customer, Event
 from tests.factories import make_complaint
-
-
-@pytest.fixture
-def web(client, users):
-    """web("agent") → the test client signed in as that user."""
-
-    def as_user(name):
-        client.force_login(users[name])
-        return client
-
-    return as_user
 
 
 def _numbers(html: str) -> set[str]:

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -12,15 +11,6 @@ from tests.factories import advance, make_complaint
 
 HTMX = {"HX-Request": "true"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture
-def web(client, users):
-    def as_user(name):
-        client.force_login(users[name])
-        return client
-
-    return as_user
 
 
 def _state(number):

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from kesu.alerts import actions as alert_actions
@@ -17,16 +16,6 @@ from kesu.complaints import actions
 from tests.factories import advance, make_complaint
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def web(client, users):
-    def as_user(name, language):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        client.force_login(users[name])
-        return client
-
-    return as_user
 
 
 def _timeline(html: str) -> str:

@@ -14,15 +14,6 @@ from tests.factories import advance, make_complaint
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def web(client, users):
-    def as_user(name):
-        client.force_login(users[name])
-        return client
-
-    return as_user
-
-
 def _burst(users, batch="B-WEB"):
     agent, admin = users["agent"], users["admin"]
     now = timezone.now()

@@ -29,15 +29,6 @@ def client(client):
     return client
 
 
-@pytest.fixture
-def web(client, users):
-    def as_user(name):
-        client.force_login(users[name])
-        return client
-
-    return as_user
-
-
 def _page(client, complaint) -> str:
     r = client.get(f"/complaints/{complaint.number}")
     assert r.status_code == 200

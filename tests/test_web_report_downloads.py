@@ -8,7 +8,6 @@ import io
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -16,16 +15,6 @@ from kesu.reports import exports, periods
 from tests.factories import make_complaint
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def web(client, users):
-    def as_user(name, language="zh-hans"):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        client.force_login(users[name])
-        return client
-
-    return as_user
 
 
 @pytest.fixture

@@ -18,15 +18,6 @@ FOOD_AND_REGULATOR = {
 }
 
 
-@pytest.fixture
-def web(client, users):
-    def as_user(name):
-        client.force_login(users[name])
-        return client
-
-    return as_user
-
-
 def _panel(client, data, **headers) -> str:
     r = client.post(URL, data, headers=headers)
     assert r.status_code == 200

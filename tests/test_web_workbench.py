@@ -27,15 +27,6 @@ def client(client):
     return client
 
 
-@pytest.fixture
-def web(client, users):
-    def as_user(name):
-        client.force_login(users[name])
-        return client
-
-    return as_user
-
-
 def _count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

@@ -672,12 +672,23 @@ def _insert_complaint(clean: dict[str, Any], intake: _Intake, *, actor: User, no
     if deadlines:
         Deadline.objects.bulk_create(deadlines)
     # What the response shows of the new complaint, known without reading it back.
-    complaint._prefetched_objects_cache = {"deadlines": deadlines, "collaborators": []}
+    complaint._prefetched_objects_cache = {
+        "deadlines": _known(complaint.deadlines.all(), deadlines),
+        "collaborators": _known(complaint.collaborators.all(), []),
+    }
     _after_classification(
         complaint, old_level=None, actor=actor, now=now, trigger="intake", major=reference.setting("major", {})
     )
     alerts.on_intake(complaint, now=now)
     return complaint
+
+
+def _known(qs, rows: list):
+    """A related queryset whose rows are already known, as a prefetch leaves it: iterating it costs no query,
+    while `.get()` / `.filter()` on the manager still query the database."""
+    qs._result_cache = rows
+    qs._prefetch_done = True
+    return qs
 
 
 def _after_classification(
