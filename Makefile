@@ -93,7 +93,7 @@ messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench --ignore=scripts
 	msgfmt --check-format -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
 
-# Every read path (and create) at a million complaints, 4 clients, SQLite then PostgreSQL (bench/read_paths.md).
+# Every read path (and create) at a million complaints, 4 clients, SQLite then PostgreSQL (README: Speed at a million complaints).
 bench-read: $(VENV)/.base assets
 	env -u DATABASE_URL PG_URL="$(PG_URL)" $(PY) bench/read_paths.py --db both
 
