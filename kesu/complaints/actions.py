@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import REVIEW_RANK
 from kesu.alerts import actions as alerts
+from kesu.core.dates import day_start
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.models import Organization
 from kesu.core.numbering import complaint_number
@@ -308,7 +309,7 @@ def _validate_create(
             flags.append(flag)
     clean["flags"] = flags
     received_at = check(lambda: _moment(data.received_at, "received_at")) or now
-    if received_at < _start_of(EARLIEST_RECEIVED):
+    if received_at < day_start(EARLIEST_RECEIVED):
         errors.setdefault("received_at", []).append(
             _("The complaint cannot have been received before %(date)s.") % {"date": EARLIEST_RECEIVED.isoformat()}
         )
@@ -317,7 +318,7 @@ def _validate_create(
     clean["received_at"] = received_at
     occurred_at = check(lambda: _moment(data.occurred_at, "occurred_at"))
     if occurred_at is not None:
-        if occurred_at < _start_of(EARLIEST_OCCURRED):
+        if occurred_at < day_start(EARLIEST_OCCURRED):
             errors.setdefault("occurred_at", []).append(
                 _("The event cannot have happened before %(date)s.") % {"date": EARLIEST_OCCURRED.isoformat()}
             )
@@ -369,10 +370,6 @@ def _validate_create(
 def normalise_phone(value: str) -> str:
     """The form a phone number is stored and found by: no spaces, dashes or brackets."""
     return "".join(ch for ch in (value or "").strip() if ch not in " -()\u3000")
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 def _moment(value: Any, field_name: str) -> dt.datetime | None:

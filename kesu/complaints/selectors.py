@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.query import ModelIterable
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kesu.accounts.models import Department
+from kesu.core.dates import day_start
 from kesu.core.errors import ValidationFailed
 from kesu.sla.models import ClockDefinition, Deadline
 
@@ -41,10 +42,6 @@ class ComplaintFilters:
     level: int | None = None
     product_code: str | None = None
     batch_no: str | None = None
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=timezone.get_default_timezone())
 
 
 class _DeadlinesWithClocks(QuerySet):
@@ -108,9 +105,9 @@ def complaint_list(*, user, filters: ComplaintFilters) -> QuerySet[Complaint]:
         overdue = Q(next_due_at__lt=f.now or timezone.now())
         qs = qs.filter(overdue) if f.overdue else qs.exclude(overdue)
     if f.received_from:
-        qs = qs.filter(received_at__gte=_local_midnight(f.received_from))
+        qs = qs.filter(received_at__gte=day_start(f.received_from))
     if f.received_to:
-        qs = qs.filter(received_at__lt=_local_midnight(f.received_to + timedelta(days=1)))
+        qs = qs.filter(received_at__lt=day_start(f.received_to + timedelta(days=1)))
     if f.channel:
         qs = qs.filter(channel=f.channel)
     if f.level:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kesu.core.dates import days_bounds
 from kesu.core.errors import ValidationFailed
 
 Kind = Literal["weekly", "monthly"]
@@ -35,10 +37,7 @@ class Period:
 
     def bounds(self, tz: dt.tzinfo | None = None) -> tuple[dt.datetime, dt.datetime]:
         """[start, end) as aware datetimes: local midnight of the first day and of the day after the last."""
-        tz = tz or timezone.get_current_timezone()
-        start = dt.datetime.combine(self.first, dt.time.min, tzinfo=tz)
-        end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        return start, end
+        return days_bounds(self.first, self.last, tz or timezone.get_current_timezone())
 
     @property
     def label(self) -> str:
@@ -84,10 +83,8 @@ def parse_week(value: str | None, *, field: str = "week") -> Period:
     if match:
         year, number = int(match[1]), int(match[2])
         if MIN_YEAR <= year <= MAX_YEAR:
-            try:
+            with suppress(ValueError):  # week 00, 54, or 53 of a year that has 52: refused below
                 return week(year, number)
-            except ValueError:
-                pass  # week 00, 54, or 53 of a year that has 52
     raise ValidationFailed(
         _("Give an ISO week as YYYY-Www, e.g. 2026-W49 (weeks 01–52, or 53 in long years)."), field=field
     )

@@ -25,6 +25,7 @@ from kesu.accounts.roles import Role
 from kesu.complaints.access import complaints_visible_to
 from kesu.complaints.models import Complaint, Event
 from kesu.complaints.states import OPEN_STATES
+from kesu.core.dates import days_bounds
 from kesu.core.errors import Forbidden, ValidationFailed
 from kesu.sla.models import Deadline
 
@@ -119,10 +120,7 @@ def check_department(department: str | None) -> str | None:
 
 def period_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the days date_from … date_to inclusive, in the organisation's time zone."""
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(date_from, dt.time(), tzinfo=tz)
-    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-    return start, end
+    return days_bounds(date_from, date_to)
 
 
 def period_complaints(

@@ -14,6 +14,7 @@ from pydantic import Field
 from kesu.assessment.actions import do_confirm_penalty, do_waive_penalty, penalties_visible_to
 from kesu.assessment.models import PenaltyEntry
 from kesu.complaints.access import complaints_visible_to
+from kesu.core.dates import day_start
 from kesu.core.errors import Forbidden
 from kesu.notifications.models import Notification
 from kesu.notifications.services import mark_read, unread_count
@@ -147,7 +148,4 @@ def accuracy(request, since: dt.date | None = None, until: dt.date | None = None
     if request.user.role not in ("supervisor", "director", "manager", "admin"):
         raise Forbidden(_("Only supervisors and above see reports."))
 
-    def start_of(day):
-        return timezone.make_aware(dt.datetime.combine(day, dt.time())) if day else None
-
-    return suggestion_accuracy(since=start_of(since), until=start_of(until))
+    return suggestion_accuracy(since=day_start(since) if since else None, until=day_start(until) if until else None)
