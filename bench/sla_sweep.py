@@ -24,9 +24,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import enum
 import functools
-import json
 import os
 import pstats
 import random
@@ -40,6 +38,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from build_million import template  # noqa: E402  (the raw-insert row template both benchmarks use)
 
 TARGET_IDLE_MS = 50.0
 TARGET_DUE_S = 10.0
@@ -228,31 +228,6 @@ class Writer:
                 cp.write_row(row)
 
 
-def _template(model, skip: set[str]) -> tuple[list[str], list, dict[str, int]]:
-    """Column names, a row of defaults, and column → position, for raw inserts into model's table."""
-    from django.db import models
-
-    columns, base = [], []
-    for field in model._meta.concrete_fields:
-        if field.column in skip:
-            continue
-        if field.has_default():
-            value = field.get_default()
-            if isinstance(value, enum.Enum):
-                value = value.value
-            if isinstance(field, models.JSONField):
-                value = json.dumps(value)
-        elif field.null:
-            value = None
-        elif isinstance(field, models.CharField | models.TextField):
-            value = ""
-        else:
-            value = None
-        columns.append(field.column)
-        base.append(value)
-    return columns, base, {c: i for i, c in enumerate(columns)}
-
-
 def load_customers(writer: Writer) -> int:
     from django.db import transaction
 
@@ -260,7 +235,7 @@ def load_customers(writer: Writer) -> int:
 
     if Customer.objects.exists():
         return 0
-    columns, base, ix = _template(Customer, set())
+    columns, base, ix = template(Customer)
     rng = random.Random(SEED)
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
     given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超"
@@ -298,7 +273,7 @@ class Generator:
         offset = ZoneInfo(settings.TIME_ZONE).utcoffset(NOW.replace(tzinfo=None))
         self.offset = int(offset.total_seconds() // 60)
         self.org = org
-        self.columns, self.base, self.ix = _template(Complaint, set())
+        self.columns, self.base, self.ix = template(Complaint)
         self.deadline_columns = [
             "complaint_id", "definition_id", "clock", "round", "mode", "started_at", "due_at", "remind_at",
             "reminded_at", "met_at", "breached_at", "cancelled_at", "paused_at", "paused_seconds",
