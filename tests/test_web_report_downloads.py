@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from kesu.reports import exports, periods
 from tests.factories import make_complaint
+from tests.test_reports_exports import table
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +37,6 @@ def _book(response):
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"] == exports.XLSX
     return load_workbook(io.BytesIO(response.content))
-
-
-def _listed(sheet) -> list[dict]:
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    header_at = int(sheet.freeze_panes[1:]) - 2
-    header = rows[header_at]
-    return [dict(zip(header, row, strict=False)) for row in rows[header_at + 1 :] if any(v is not None for v in row)]
 
 
 def _section(sheet, heading) -> dict:
@@ -84,7 +78,7 @@ def test_a_supervisor_downloads_last_weeks_workbook(web, last_week):
     assert "投诉周报" in summary["A1"].value
     assert _section(summary, "关键数据")["受理投诉"] == 3
     assert sorted(_section(summary, "按类型").values()) == [1, 2]
-    assert {row["投诉编号"] for row in _listed(book["投诉清单"])} == {c.number for c in inside}
+    assert {row["投诉编号"] for row in table(book["投诉清单"])} == {c.number for c in inside}
 
 
 def test_english_and_the_month_and_the_pdf(web, last_week):
@@ -107,7 +101,7 @@ def test_the_department_narrows_the_workbook(web, last_week, users):
 
     advance(inside[1], users["admin"], "assigned", department="LOG", owner="handler_log")
     book = _book(web("supervisor").get("/reports/weekly.xlsx", {"week": period.key, "department": "LOG"}))
-    assert [row["投诉编号"] for row in _listed(book["投诉清单"])] == [inside[1].number]
+    assert [row["投诉编号"] for row in table(book["投诉清单"])] == [inside[1].number]
 
 
 @pytest.mark.parametrize("role", ["handler", "agent"])
