@@ -54,6 +54,12 @@ INSTALLED_APPS = [
     "kesu.reports",
     "kesu.alerts",
     "kesu.cases",
+    "kesu.channels.public",
+    "kesu.channels.mail",
+    "kesu.channels.outbound",
+    "kesu.channels.inbound",
+    "kesu.channels.imports",
+    "kesu.quality",
     "kesu.web",
     "huey.contrib.djhuey",
 ]
@@ -213,6 +219,12 @@ KESU_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("KESU_DELIVERY_MAX_ATTEMPTS", "1
 KESU_DELIVERY_BACKOFF_SECONDS = int(os.environ.get("KESU_DELIVERY_BACKOFF_SECONDS", "60"))
 KESU_DELIVERY_BACKOFF_MAX_SECONDS = int(os.environ.get("KESU_DELIVERY_BACKOFF_MAX_SECONDS", "3600"))
 KESU_WEBHOOK_TIMEOUT = int(os.environ.get("KESU_WEBHOOK_TIMEOUT", "10"))
+
+# Channels (kesu.channels): the complaints mailbox customers write to, the IMAP mailbox the worker polls
+# (imaps://user:pass@host/INBOX; unset: no polling), how long the signed tracking link in messages lasts.
+KESU_COMPLAINTS_EMAIL = os.environ.get("KESU_COMPLAINTS_EMAIL", "complaints@localhost")
+KESU_IMAP_URL = os.environ.get("KESU_IMAP_URL", "")
+KESU_TRACK_LINK_DAYS = int(os.environ.get("KESU_TRACK_LINK_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

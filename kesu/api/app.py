@@ -3,7 +3,22 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import BearerToken
-from .routers import alerts, cases, collaboration, complaints, preferences, reference, reports, triage, workbench
+from .routers import (
+    alerts,
+    cases,
+    collaboration,
+    complaints,
+    imports,
+    inbound,
+    messages,
+    preferences,
+    public,
+    quality,
+    reference,
+    reports,
+    triage,
+    workbench,
+)
 from .routers import report_exports as report_exports_router
 
 api = NinjaAPI(
@@ -26,6 +41,11 @@ api.add_router("", alerts.router)
 api.add_router("", cases.router)
 api.add_router("", reports.router)
 api.add_router("", report_exports_router.router)
+api.add_router("", public.router)
+api.add_router("", inbound.router)
+api.add_router("", messages.router)
+api.add_router("", imports.router)
+api.add_router("", quality.router)
 
 
 @api.get("/health", auth=None, tags=["system"], summary="Liveness and database check")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -41,6 +42,7 @@ from . import writequeue
 from .classification import MAX_LEVEL, Flag, Level, Priority, Severity
 from .events import record_event, record_events
 from .models import Category, Channel, Complaint, Customer, CustomerKind, Demand, IdempotencyKey, Relationship
+from .models.attachment import EvidenceSource
 from .models.complaint import ReviewState, SolutionType
 from .repeats import find_repeats
 from .states import CUSTOMER_ACTIONS, HANDLING, REVIEW_RANK_FOR_LEVEL, TRANSITIONS, Status, Transition
@@ -414,7 +416,7 @@ def _locked_customer(keys: dict[str, str]) -> Customer | None:
 CUSTOMER_EDIT_ROLES = frozenset({"agent", "supervisor", "director", "manager", "admin"})
 
 
-def _customer_for(clean: dict[str, Any], *, actor: User) -> tuple[Customer, dict[str, list[Any]]]:
+def _customer_for(clean: dict[str, Any], *, actor: User | None) -> tuple[Customer, dict[str, list[Any]]]:
     """The customer this complaint is about, and what intake changed on a known one ({field: [old, new]}).
 
     Found or created so that concurrent intakes for one new phone meet on one record: the unique keys
@@ -457,7 +459,7 @@ def _customer_for(clean: dict[str, Any], *, actor: User) -> tuple[Customer, dict
                 continue
             changes[attr] = ["", clean[key]]
     wanted = clean["customer_relationship"]
-    if wanted and wanted != customer.relationship and actor.role in CUSTOMER_EDIT_ROLES:
+    if wanted and wanted != customer.relationship and actor is not None and actor.role in CUSTOMER_EDIT_ROLES:
         changes["relationship"] = [customer.relationship, wanted]
     elif customer.relationship == Relationship.NEW:
         changes["relationship"] = [customer.relationship, Relationship.EXISTING]  # a second complaint
@@ -486,13 +488,25 @@ def search_text_for(complaint: Complaint) -> str:
 
 
 def do_create(
-    data: ComplaintInput, *, actor: User, now: dt.datetime, idempotency_key: str | None = None
+    data: ComplaintInput,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    idempotency_key: str | None = None,
+    event_data: dict[str, Any] | None = None,
+    on_created: Callable[[Complaint], None] | None = None,
 ) -> tuple[Complaint, bool]:
-    """Record a complaint. Returns (complaint, created); created is False for an idempotent replay."""
-    if actor.role not in HANDLING:
+    """Record a complaint. Returns (complaint, created); created is False for an idempotent replay.
+
+    actor None is the customer, through a public channel (the web form, an e-mail): no role to check, and
+    no Idempotency-Key (those are per user; the channels deduplicate on their own keys). `event_data` is
+    added to the timeline's "create" event (which channel, which file, which source); `on_created` runs
+    inside the intake's transaction with the new complaint, so a channel's own record of the intake (the
+    mail's Message-ID, the caller's event id) is stored with it or not at all."""
+    if actor is not None and actor.role not in HANDLING:
         raise Forbidden(_("Your role may not record complaints."))
     fingerprint = data.fingerprint()
-    if idempotency_key:
+    if idempotency_key and actor is not None:
         replay = _idempotent_replay(actor, idempotency_key, fingerprint)
         if replay:
             return replay, False
@@ -502,14 +516,16 @@ def do_create(
     try:
         # On SQLite this takes the database's one write lock (IMMEDIATE): everything above ran without it.
         with writequeue.turn(), transaction.atomic():
-            complaint = _insert_complaint(clean, intake, actor=actor, now=now)
-            if idempotency_key:
+            complaint = _insert_complaint(clean, intake, actor=actor, now=now, event_data=event_data)
+            if on_created is not None:
+                on_created(complaint)
+            if idempotency_key and actor is not None:
                 IdempotencyKey.objects.create(
                     user=actor, key=idempotency_key, body_hash=fingerprint, complaint=complaint
                 )
     except IntegrityError:
         # Another request with the same key won the race: answer with its complaint.
-        if idempotency_key:
+        if idempotency_key and actor is not None:
             replay = _idempotent_replay(actor, idempotency_key, fingerprint)
             if replay:
                 return replay, False
@@ -584,7 +600,14 @@ def _analyse_intake(clean: dict[str, Any], reference: _Reference) -> _Intake:
     return _Intake(reference=reference, hits=hits, suggestion=suggestion, category=category)
 
 
-def _insert_complaint(clean: dict[str, Any], intake: _Intake, *, actor: User, now: dt.datetime) -> Complaint:
+def _insert_complaint(
+    clean: dict[str, Any],
+    intake: _Intake,
+    *,
+    actor: User | None,
+    now: dt.datetime,
+    event_data: dict[str, Any] | None = None,
+) -> Complaint:
     """Inside the intake's transaction: the customer, the repeats, the rules, then one insert of the complaint
     with its classification and next deadline, and its links, events and deadlines in one insert each."""
     reference = intake.reference
@@ -652,6 +675,7 @@ def _insert_complaint(clean: dict[str, Any], intake: _Intake, *, actor: User, no
                 "customer": customer.name,
                 "suggestion": complaint.suggestion,
                 "repeat_of": [e.number for e in earlier],
+                **(event_data or {}),
             },
         }
     ]
@@ -1431,6 +1455,71 @@ def do_note(
         )
 
 
+CUSTOMER_MESSAGE_VIA = ("web", "email", "sms", "api", "phone")
+
+
+def do_customer_message(
+    complaint: Complaint,
+    *,
+    now: dt.datetime,
+    text: str,
+    via: str,
+    attachments: list[tuple[str, bytes]] | None = None,
+    data: dict[str, Any] | None = None,
+) -> Complaint:
+    """The customer writes in about their complaint (R-SOL-5): a message from the tracking page, a reply
+    by e-mail or SMS, or a transfer from another system. A timeline event (action "customer_message",
+    public), its files stored as the customer's evidence, and the owner told — or, while nobody owns
+    the complaint, the responsible department's head and supervisors (the front desk's supervisors
+    before it is routed). Not on an archived complaint (read-only): the channels take a new one then.
+
+    `via`: one of CUSTOMER_MESSAGE_VIA. `attachments`: (file name, content) pairs, each checked by its
+    content as every upload is. `data`: what the channel adds to the event (a mail's subject, Message-ID)."""
+    from .attachments import do_add_attachment
+
+    text = clean_text(text, "text", required=not attachments, max_length=20000)
+    if via not in CUSTOMER_MESSAGE_VIA:
+        raise ValidationFailed(
+            _("“%(value)s” is not one of: %(choices)s.") % {"value": via, "choices": ", ".join(CUSTOMER_MESSAGE_VIA)},
+            field="via",
+        )
+    with transaction.atomic():
+        c, _t = _lock(complaint, actor=None, action="customer_message", version=None)
+        stored = [
+            do_add_attachment(c, actor=None, now=now, content=content, filename=name, source=EvidenceSource.CUSTOMER)
+            for name, content in (attachments or [])
+        ]
+        event: dict[str, Any] = {"text": text, "via": via, **(data or {})}
+        if stored:
+            event["attachments"] = [a.id for a in stored]
+        _save(
+            c,
+            actor=None,
+            now=now,
+            action="customer_message",
+            from_status=c.status,
+            fields=[],
+            data=event,
+            internal=False,
+        )
+        if c.owner_id and c.owner.is_active:
+            recipients = [c.owner]
+        elif c.department_id:
+            recipients = routing.superiors(c.department)
+        else:
+            recipients = list(User.objects.filter(is_active=True, role="supervisor"))
+        notify(
+            recipients,
+            kind="customer_message",
+            complaint=c,
+            key=f"customer_message:{c.pk}:{c.version}",
+            now=now,
+            title=_("%(number)s: the customer wrote") % {"number": c.number},
+            body=(text or "")[:300],
+        )
+        return c
+
+
 def do_pause_clock(
     complaint: Complaint, *, actor: User, now: dt.datetime, reason: str, version: int | None = None
 ) -> Complaint:
@@ -1516,4 +1605,6 @@ ACTIONS = {
     "pause_clock": do_pause_clock,
     "resume_clock": do_resume_clock,
 }
-assert set(ACTIONS) == set(TRANSITIONS), "every transition has exactly one action function"
+# Taken by the customer alone, through the channels (no actor argument); not on the staff's action endpoint.
+CUSTOMER_ONLY_ACTIONS = {"customer_message": do_customer_message}
+assert set(ACTIONS) | set(CUSTOMER_ONLY_ACTIONS) == set(TRANSITIONS), "every transition has exactly one action function"

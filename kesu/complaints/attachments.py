@@ -130,7 +130,7 @@ def check_upload_size(size: int | None) -> None:
 def do_add_attachment(
     complaint: Complaint,
     *,
-    actor: User,
+    actor: User | None,
     now: dt.datetime,
     content: bytes,
     filename: str,
@@ -139,7 +139,8 @@ def do_add_attachment(
     description: str = "",
     declared_type: str = "",
 ) -> Attachment:
-    if actor.role not in HANDLING:
+    # actor None: the customer's own upload, through a public channel (the form, the tracking page, e-mail).
+    if actor is not None and actor.role not in HANDLING:
         raise Forbidden(_("Your role may not add evidence to complaints."))
     if complaint.status == Status.ARCHIVED:
         raise DomainError("read_only", _("Archived complaints are read-only."))

@@ -121,11 +121,19 @@ TRANSITIONS: dict[str, Transition] = {
         _t("note", OPEN_STATES | {S.CLOSED, S.REJECTED}, [None], HANDLING, pgettext_lazy("action", "Add note")),
         _t("pause_clock", WORKING_STATES, [None], HANDLING, pgettext_lazy("action", "Pause clock")),
         _t("resume_clock", WORKING_STATES, [None], HANDLING, pgettext_lazy("action", "Resume clock")),
+        # The customer writes in (tracking page, e-mail reply, SMS): no staff role takes this action.
+        _t(
+            "customer_message",
+            OPEN_STATES | {S.CLOSED, S.REJECTED},
+            [None],
+            frozenset(),
+            pgettext_lazy("action", "Customer's message"),
+        ),
     ]
 }
 
 # What a customer may do on their own complaint (the signed link of the self-service page).
-CUSTOMER_ACTIONS = frozenset({"rate", "customer_response"})
+CUSTOMER_ACTIONS = frozenset({"rate", "customer_response", "customer_message"})
 
 # Which reviewer the closure of each level needs (R-FLOW-3, seed 001 §5.1): level 1 → supervisor,
 # level 2 → director, level 3 → director as well (the GM office may always review).

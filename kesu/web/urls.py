@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import alert_views, case_views, followup_views, report_views, triage_views, views, workbench_views
+from . import (
+    alert_views,
+    case_views,
+    followup_views,
+    import_views,
+    public_views,
+    quality_views,
+    reply_views,
+    report_views,
+    triage_views,
+    views,
+    workbench_views,
+)
 from .auth import LoginView
 
 app_name = "web"
@@ -58,4 +70,9 @@ urlpatterns = [
     # The customer's rating link (no login)
     path("rate/<str:token>", followup_views.rate, name="rate"),
     path("rate/<str:token>/thanks", followup_views.rate_thanks, name="rate_thanks"),
+    # Channels: the public form and tracking page (no login), the reply box, imports; the investigation
+    *public_views.urlpatterns,
+    *reply_views.urlpatterns,
+    *import_views.urlpatterns,
+    *quality_views.urlpatterns,
 ]

@@ -1,0 +1,1 @@
+"""Importing old complaint records from Excel and CSV."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportsConfig(AppConfig):
+    name = "kesu.channels.imports"
+    label = "channels_imports"
+    verbose_name = _("Imports")
+    default_auto_field = "django.db.models.BigAutoField"

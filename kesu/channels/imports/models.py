@@ -1,0 +1,3 @@
+"""Models of imports."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Signed webhooks from other systems (CRM, e-commerce, call centre, 12315 transfers)."""

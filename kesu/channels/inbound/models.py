@@ -1,0 +1,3 @@
+"""Models of inbound webhooks."""
+
+from __future__ import annotations

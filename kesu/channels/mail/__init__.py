@@ -1,0 +1,1 @@
+"""E-mail in: parsing, threading, the SMTP receiver and IMAP polling."""

@@ -1,0 +1,3 @@
+"""Models of e-mail in."""
+
+from __future__ import annotations

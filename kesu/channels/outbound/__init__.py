@@ -1,0 +1,1 @@
+"""Messages to the customer: e-mail and SMS, the reply box, the templates."""

@@ -1,0 +1,3 @@
+"""Models of messages to customers."""
+
+from __future__ import annotations

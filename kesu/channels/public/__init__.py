@@ -1,0 +1,1 @@
+"""The public complaint form and the customer's tracking page (no login)."""

@@ -1,0 +1,3 @@
+"""Models of public form and tracking."""
+
+from __future__ import annotations

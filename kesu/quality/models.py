@@ -1,0 +1,3 @@
+"""Models of the investigation, containment, 8D and CAPA."""
+
+from __future__ import annotations
