@@ -1,11 +1,37 @@
-"""The one way a timeline row is written (R-REC-7)."""
+"""The one way a timeline row is written (R-REC-7), and who hears of it.
+
+Other apps follow the timeline instead of being called by the actions (no import circle): an app registers
+`subscribe({"resolve", …}, handler)` in its AppConfig.ready(), and each such event, once its transaction
+has committed, is handed to the handler (`handler(event)`). A handler's failure is logged and never undoes
+or breaks the action (Django's robust on_commit); what it sends must be idempotent on the event's id.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
+from django.db import transaction
+
 from .models import Complaint, Event
+
+_subscribers: dict[str, list[Callable[[Event], None]]] = {}
+
+
+def subscribe(actions: Iterable[str], handler: Callable[[Event], None]) -> None:
+    """Call `handler(event)` after the commit of every timeline event whose action is in `actions`."""
+    for action in actions:
+        handlers = _subscribers.setdefault(action, [])
+        if handler not in handlers:
+            handlers.append(handler)
+
+
+def _publish(events: Iterable[Event]) -> None:
+    for event in events:
+        for handler in _subscribers.get(event.action, ()):
+            transaction.on_commit(partial(handler, event), robust=True)
 
 
 def record_event(
@@ -19,7 +45,7 @@ def record_event(
     data: dict[str, Any] | None = None,
     internal: bool = True,
 ) -> Event:
-    return Event.objects.create(
+    event = Event.objects.create(
         complaint=complaint,
         at=now,
         actor=actor,
@@ -30,11 +56,14 @@ def record_event(
         data=data or {},
         internal=internal,
     )
+    if action in _subscribers:
+        _publish([event])
+    return event
 
 
 def record_events(rows: list[dict[str, Any]], *, now: dt.datetime, actor=None) -> None:
     """Many timeline rows at once (the SLA sweep's breaches): each dict holds record_event's arguments."""
-    Event.objects.bulk_create(
+    events = Event.objects.bulk_create(
         [
             Event(
                 complaint=row["complaint"],
@@ -51,3 +80,5 @@ def record_events(rows: list[dict[str, Any]], *, now: dt.datetime, actor=None) -
         ],
         batch_size=1000,
     )
+    if _subscribers:
+        _publish([e for e in events if e.action in _subscribers])
