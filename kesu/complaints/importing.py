@@ -1,0 +1,280 @@
+"""The bulk insertion path of an import of old complaint records (R-IN-5).
+
+An intake (`do_create`) classifies, routes, starts clocks, links repeats and raises early warnings: about 60
+complaints a second, and every one of those steps is wrong for history. An import instead:
+
+- validates each row with the intake's own rules (`actions._validate_create`) plus what history adds (the
+  final state and the closing date);
+- finds or creates the customers in bulk by the intake's keys (external id, phone, e-mail; a key another
+  customer holds is left empty on the new one), and marks a customer with an earlier complaint "existing";
+- numbers each received day's complaints from that day's counter (KS-<received day>-NNNNN), in one statement
+  per day and batch (`core.numbering.reserve`);
+- inserts complaints and one timeline event each ("imported", with the file, the row, the legacy number and
+  the run) in batches, inside the caller's one transaction.
+
+What an imported complaint is: its received date, its legacy number (searchable: it is in search_text), its
+final state — `closed` (closed_at = the sheet's closing date, else the received date; no review pending) or
+`archived` (archived_at = closed_at) — or `new` for one still open. No clocks are started for any of them:
+history has no deadlines to breach, and an open one waits in the inbox as new, its handling starting with
+whoever picks it up. Nothing is classified, routed or escalated, no early warning is raised, and no message
+goes to the customer (the acknowledgement follows "create" events; an import writes "imported" ones).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kesu.accounts.models import User
+from kesu.core.errors import DomainError
+from kesu.core.models import Organization
+from kesu.core.numbering import reserve
+
+from .actions import CLOCK_SKEW, ComplaintInput, _validate_create, search_text_for
+from .events import record_events
+from .models import Category, Complaint, Customer, CustomerKind, Relationship
+from .models.complaint import ReviewState
+from .states import Status
+
+IMPORT_STATES = (Status.NEW, Status.CLOSED, Status.ARCHIVED)
+BATCH_SIZE = 2000
+_COPIED = (
+    "title",
+    "description",
+    "channel",
+    "demand",
+    "amount",
+    "quantity",
+    "occurred_at",
+    "flags",
+    "product",
+    "product_model",
+    "product_code",
+    "batch_no",
+    "order_no",
+    "store",
+    "legacy_no",
+    "place",
+    "people_involved",
+    "received_at",
+)
+
+
+@dataclass
+class ImportRow:
+    row: int  # the row number the sheet shows
+    data: ComplaintInput
+    status: str = Status.NEW
+    closed_at: dt.datetime | None = None
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    first_id: int | None = None
+    last_id: int | None = None
+    first_number: str = ""
+    last_number: str = ""
+
+
+@dataclass
+class _Pending:
+    row: ImportRow
+    clean: dict[str, Any]
+    customer: Customer | None = None
+    number: str = ""
+
+
+class Importer:
+    """Check rows one by one (`check`), then `add` the checked ones and `finish()`; the inserts happen in
+    batches while rows are added, so the caller holds one transaction around all of it."""
+
+    def __init__(
+        self, *, actor: User | None, now: dt.datetime, source: dict[str, Any], batch_size: int = BATCH_SIZE
+    ) -> None:
+        self.actor = actor
+        self.now = now
+        self.source = source  # what each "imported" event says of its origin: {"file": name, "run": id}
+        self.batch_size = batch_size
+        self.prefix = Organization.objects.values_list("complaint_prefix", flat=True).first() or "KS"
+        # History may name types since retired: every type counts, by code or by name.
+        self.categories = {c.code: c for c in Category.objects.all()}
+        self._type_names: dict[str, str] = {}
+        for c in self.categories.values():
+            for name in (c.name, c.name_en):
+                if name:
+                    self._type_names.setdefault(name.strip().lower(), c.code)
+        self._pending: list[_Pending] = []
+        self._customers: dict[tuple[str, str], Customer] = {}  # ("phone", value) → customer
+        self._looked_up: set[tuple[str, str]] = set()
+        self._seen: set[int] = set()  # id() of customers who have a complaint in this import or before it
+        self.result = ImportResult()
+
+    # --- checking ------------------------------------------------------------------------------------------
+
+    def type_code(self, text: str) -> str:
+        """A type cell as a code: the code itself, or the type's Chinese or English name ("" stays "")."""
+        text = (text or "").strip()
+        if not text or text in self.categories:
+            return text
+        return self._type_names.get(text.lower(), text)
+
+    def check(self, row: ImportRow) -> dict[str, Any]:
+        """The row's clean values as an intake validates them, or DomainError with every field at fault."""
+        errors: dict[str, list[str]] = {}
+        try:
+            clean = _validate_create(row.data, self.now, categories=self.categories)
+        except DomainError as exc:
+            errors.update(exc.fields)
+            clean = {}
+        if row.data.received_at is None:
+            errors.setdefault("received_at", []).append(_("Give the date the complaint was received."))
+        if row.status not in IMPORT_STATES:
+            errors.setdefault("status", []).append(_("Unknown status."))
+        if row.closed_at is not None and "received_at" not in errors and clean:
+            if row.closed_at < clean["received_at"]:
+                errors.setdefault("closed_at", []).append(_("A complaint cannot be closed before it was received."))
+            elif row.closed_at > self.now + CLOCK_SKEW:
+                errors.setdefault("closed_at", []).append(_("A complaint cannot be closed in the future."))
+        if errors:
+            raise DomainError("validation_error", _("Please correct the marked fields."), fields=errors)
+        return clean
+
+    # --- inserting ------------------------------------------------------------------------------------------
+
+    def add(self, row: ImportRow, clean: dict[str, Any]) -> None:
+        self._pending.append(_Pending(row=row, clean=clean))
+        if len(self._pending) >= self.batch_size:
+            self.flush()
+
+    def finish(self) -> ImportResult:
+        self.flush()
+        return self.result
+
+    def flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        self._attach_customers(batch)
+        self._number(batch)
+        complaints = Complaint.objects.bulk_create([self._complaint(p) for p in batch], batch_size=500)
+        record_events(
+            [
+                {
+                    "complaint": c,
+                    "action": "imported",
+                    "to_status": c.status,
+                    "data": {
+                        **self.source,
+                        "row": p.row.row,
+                        "legacy_number": c.legacy_no,
+                        "received_at": c.received_at.isoformat(),
+                    },
+                }
+                for p, c in zip(batch, complaints, strict=True)
+            ],
+            now=self.now,
+            actor=self.actor,
+        )
+        r = self.result
+        r.imported += len(complaints)
+        ids = [c.pk for c in complaints]
+        numbers = [c.number for c in complaints]
+        r.first_id = min([*ids, *([r.first_id] if r.first_id else [])])
+        r.last_id = max([*ids, *([r.last_id] if r.last_id else [])])
+        r.first_number = min([*numbers, *([r.first_number] if r.first_number else [])])
+        r.last_number = max([*numbers, *([r.last_number] if r.last_number else [])])
+
+    def _complaint(self, p: _Pending) -> Complaint:
+        clean, row = p.clean, p.row
+        closed_at = None
+        if row.status in (Status.CLOSED, Status.ARCHIVED):
+            closed_at = row.closed_at or clean["received_at"]
+        c = Complaint(
+            number=p.number,
+            status=row.status,
+            customer=p.customer,
+            category=clean["category"],
+            closed_at=closed_at,
+            archived_at=closed_at if row.status == Status.ARCHIVED else None,
+            review_state=ReviewState.NOT_NEEDED,
+            created_by=self.actor,
+            created_at=self.now,
+            updated_at=self.now,
+            **{k: clean[k] for k in _COPIED},
+        )
+        c.search_text = search_text_for(c)
+        return c
+
+    def _number(self, batch: list[_Pending]) -> None:
+        by_day: dict[dt.date, list[_Pending]] = defaultdict(list)
+        for p in batch:
+            by_day[timezone.localdate(p.clean["received_at"])].append(p)
+        for day in sorted(by_day):
+            rows = sorted(by_day[day], key=lambda p: (p.clean["received_at"], p.row.row))
+            first = reserve(self.prefix, day, len(rows))
+            for offset, p in enumerate(rows):
+                p.number = f"{self.prefix}-{day:%Y%m%d}-{first + offset:05d}"
+
+    def _attach_customers(self, batch: list[_Pending]) -> None:
+        """Each row's customer: one on file (external id, then phone, then e-mail, as an intake looks), one made
+        by an earlier row, or a new one; new ones inserted in one statement, the returning ones marked existing."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for p in batch:
+            for key, value in _keys(p.clean):
+                if (key, value) not in self._looked_up:
+                    wanted[key].add(value)
+        for key, values in wanted.items():
+            chunk = sorted(values)
+            for start in range(0, len(chunk), 500):
+                part = chunk[start : start + 500]
+                for customer in Customer.objects.filter(**{f"{key}__in": part}):
+                    self._customers.setdefault((key, getattr(customer, key)), customer)
+                    self._seen.add(id(customer))
+            self._looked_up.update((key, v) for v in values)
+        new: list[Customer] = []
+        returning: list[Customer] = []
+        for p in batch:
+            keys = _keys(p.clean)
+            customer = next((self._customers[k] for k in keys if k in self._customers), None)
+            if customer is None:
+                clean = p.clean
+                customer = Customer(
+                    name=clean["customer_name"],
+                    kind=clean["customer_kind"] or CustomerKind.CONSUMER,
+                    id_number=clean["customer_id_number"],
+                    company=clean["customer_company"],
+                    relationship=clean["customer_relationship"] or Relationship.NEW,
+                    created_by=self.actor,
+                )
+                for key, value in keys:
+                    if (key, value) not in self._customers:  # a key another customer holds stays empty here
+                        setattr(customer, key, value)
+                        self._customers[(key, value)] = customer
+                new.append(customer)
+            elif id(customer) in self._seen and customer.relationship == Relationship.NEW:
+                customer.relationship = Relationship.EXISTING
+                if customer.pk is not None:
+                    returning.append(customer)
+            self._seen.add(id(customer))
+            p.customer = customer
+        if new:
+            Customer.objects.bulk_create(new, batch_size=500)
+        if returning:
+            Customer.objects.filter(pk__in=[c.pk for c in returning], relationship=Relationship.NEW).update(
+                relationship=Relationship.EXISTING, updated_at=self.now
+            )
+
+
+def _keys(clean: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (key, clean[f"customer_{key}"]) for key in ("external_id", "phone", "email") if clean.get(f"customer_{key}")
+    ]
+
+
+__all__ = ["IMPORT_STATES", "ImportResult", "ImportRow", "Importer", "field"]
