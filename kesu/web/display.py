@@ -115,6 +115,8 @@ EVENT_LABELS = {
     "alert_closed": pgettext_lazy("event", "Early warning closed"),
     "case_marked": pgettext_lazy("event", "Marked as a case"),
     "case_updated": pgettext_lazy("event", "Case updated"),
+    "message_sent": pgettext_lazy("event", "Sent to the customer (automatic)"),
+    "customer_message": pgettext_lazy("event", "Message from the customer"),
 }
 
 
@@ -160,6 +162,8 @@ EVENT_ICONS = {
     "alert_closed": "bi-check2-circle",
     "case_marked": "bi-journal-bookmark",
     "case_updated": "bi-journal-text",
+    "message_sent": "bi-send-arrow-up",
+    "customer_message": "bi-chat-left-quote",
 }
 
 
@@ -226,11 +230,16 @@ DATA_FIELDS: dict[str, tuple[Any, str]] = {
     "count": (gettext_lazy("Complaints in the group"), "plain"),
     "case": (gettext_lazy("Case"), "case"),
     "tags": (gettext_lazy("Tags"), "list"),
+    "via": (gettext_lazy("Came by"), "plain"),
+    "template": (gettext_lazy("Message template"), "plain"),
 }
 HIDDEN_DATA = {"internal", "attachment", "content_type", "deadline", "clock", "task", "campaign", "owner_choice"}
 # Keys whose meaning depends on the action.
 ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("sla_breach", "name"): (gettext_lazy("Clock"), "plain"),
+    ("message_sent", "to"): (gettext_lazy("Sent to"), "plain"),
+    ("message_sent", "text"): (gettext_lazy("Message"), "text"),
+    ("customer_message", "text"): (gettext_lazy("Message"), "text"),
     **{
         (action, "kind"): (gettext_lazy("Kind of warning"), "alert_kind")
         for action in ("alert_opened", "alert_joined", "alert_acknowledged", "alert_closed")
