@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -62,6 +63,34 @@ def sniff_content_type(head: bytes) -> str | None:
     return "text/plain"
 
 
+# A mail kept as evidence (an e-mail complaint's original message): headers first, as RFC 5322 writes them.
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
+_MAIL_HEADER = re.compile(rb"^(from|to|subject|date|message-id|mime-version|received|return-path|delivered-to):", re.I)
+
+
+def looks_like_mail(head: bytes) -> bool:
+    """Whether `head` (the first KB or so) is an RFC 5322 message's header: every line a "Name: value" line or
+    its continuation, the first a header line, at least one the name of a mail header. Any body charset."""
+    lines = head.replace(b"\r\n", b"\n").split(b"\n")
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    if not lines or not _HEADER_LINE.match(lines[0]):
+        return False
+    for line in lines:
+        if line == b"":
+            break
+        if not (_HEADER_LINE.match(line) or line[:1] in (b" ", b"\t")):
+            return False
+    return any(_MAIL_HEADER.match(line) for line in lines)
+
+
+def content_kind(content: bytes, name: str) -> str | None:
+    """The sniffed type of a file: its magic bytes, or for a name ending .eml an RFC 5322 message."""
+    if _suffix(name) == ".eml" and looks_like_mail(content[:4096]):
+        return "message/rfc822"
+    return sniff_content_type(content[:512])
+
+
 OFFICE_BY_SUFFIX = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -80,6 +109,7 @@ KINDS_BY_SUFFIX: dict[str, frozenset[str]] = {
         (".zip .docx .xlsx", {"application/zip"}),
         (".mp3 .amr .wav .m4a .mp4 .mov .m4v .3gp", _AUDIO_VIDEO),
         (".txt .csv .log .json", {"text/plain"}),
+        (".eml", {"message/rfc822"}),
     ]
     for suffix in suffixes.split()
 }
@@ -147,7 +177,7 @@ def do_add_attachment(
     if not content:
         raise ValidationFailed(_("The file is empty."), field="file")
     check_upload_size(len(content))
-    kind = sniff_content_type(content[:512])
+    kind = content_kind(content, clean_file_name(filename))
     if kind is None:
         raise DomainError(
             "unsupported_media_type",
