@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/kesu
 CHROMIUM ?= /usr/bin/chromium
 VENDOR := kesu/web/static/vendor
 
-.PHONY: bench bench-read soak serve run test lint test-sqlite test-postgres assets browser migrate demo screenshots messages clean help
+.PHONY: bench bench-read soak serve run test lint test-sqlite test-postgres assets browser mailserver migrate demo screenshots messages clean help
 
 help:
 	@echo "make run    – install, migrate, load demo data once, serve http://127.0.0.1:$(PORT)"
@@ -64,7 +64,12 @@ serve: migrate
 
 # Debian's Chromium for the browser tests (never a browser download); Pango and the CJK fonts for the PDFs.
 browser:
-	@{ test -x $(CHROMIUM) && dpkg -s fonts-noto-cjk libpangoft2-1.0-0 >/dev/null 2>&1; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+	@{ test -x $(CHROMIUM) && dpkg -s fonts-noto-cjk libpangoft2-1.0-0 poppler-utils >/dev/null 2>&1; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; }
+
+# Debian's dovecot: the real IMAP server the e-mail-in tests start (never a system service: each test run
+# starts its own with its own configuration on a free port).
+mailserver:
+	@test -x /usr/sbin/dovecot || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; }
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -73,11 +78,11 @@ lint: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PY) scripts/check_messages.py
 
-test-sqlite: $(VENV)/.dev assets browser
+test-sqlite: $(VENV)/.dev assets browser mailserver
 	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest -n 2 -q
 
 # PostgreSQL when it is reachable; in CI (CI=true) it must be.
-test-postgres: $(VENV)/.dev assets browser
+test-postgres: $(VENV)/.dev assets browser mailserver
 	@if $(PY) scripts/pg_ready.py "$(PG_URL)"; then \
 		env -u REDIS_URL DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest -n 2 -q; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL at $(PG_URL) is not reachable, and CI must test on it"; exit 1; \

@@ -1230,6 +1230,11 @@ def do_close(
     reason = clean_text(reason, "reason", required=False, max_length=2000)
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="close", version=version)
+        # R-INV-4: where the playbook requires CAPA, every one verified effective first (409, field capa).
+        # Imported here: kesu.quality imports the complaints.
+        from kesu.quality.actions import check_capa_gate
+
+        check_capa_gate(c)
         if c.satisfaction is None and not reason:
             raise ValidationFailed(
                 _("Record the customer's satisfaction first, or give the reason why none could be had."),

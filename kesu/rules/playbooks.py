@@ -45,6 +45,11 @@ CLOCK_EVENTS = {
     "customer_response",
     "close",
     "reject",
+    # the investigation (kesu.quality): a containment row recorded; 8D milestones done
+    "containment",
+    "8d_d3_done",
+    "8d_d4_d5_done",
+    "8d_d8_done",
 }
 
 
@@ -149,6 +154,10 @@ def _validate_settings(settings_: dict[str, Any], departments: set[str], fail) -
         for member in major.get("onsite_team", []):
             if not member.get("role") or member.get("department") not in departments:
                 fail("settings.major.onsite_team", f"{member!r} needs a role and a listed department")
+    if settings_.get("capa") is not None:
+        from kesu.quality.rules import validate as validate_capa
+
+        validate_capa(settings_["capa"], fail)
     for key in ("repeat_window_days", "revisit_after_days", "collaboration_task_working_days"):
         value = settings_.get(key)
         if value is not None and (not isinstance(value, int) or value < 0):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -25,6 +26,15 @@ from kesu.notifications.services import build, send
 from .models import Deadline
 
 BATCH = 500
+
+# Clocks of other apps swept in the same pass (kesu.quality's CAPA due dates): each registers
+# `hook(now=, result=, batch_size=)` in its AppConfig.ready(), so this module depends on none of them.
+_hooks: list[Callable[..., None]] = []
+
+
+def register(hook: Callable[..., None]) -> None:
+    if hook not in _hooks:
+        _hooks.append(hook)
 
 
 @dataclass
@@ -89,6 +99,8 @@ def run(*, now: dt.datetime, batch_size: int = BATCH) -> SweepResult:
             if not batch:
                 break
             _breach(batch, now=now, result=result, superiors=superiors)
+    for hook in _hooks:
+        hook(now=now, result=result, batch_size=batch_size)
     return result
 
 
