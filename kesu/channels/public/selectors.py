@@ -160,7 +160,8 @@ class CustomerView:
 
 def _staff_name(event) -> str:
     actor = event.actor
-    if actor is not None and actor.display_name:
+    # A display name the staff member chose, never the sign-in name (some display names are just that).
+    if actor is not None and actor.display_name and actor.display_name.strip().lower() != actor.username.lower():
         return actor.display_name
     return str(_("Customer service"))
 
