@@ -117,6 +117,14 @@ EVENT_LABELS = {
     "case_updated": pgettext_lazy("event", "Case updated"),
     "message_sent": pgettext_lazy("event", "Sent to the customer (automatic)"),
     "customer_message": pgettext_lazy("event", "Message from the customer"),
+    "investigation_saved": pgettext_lazy("event", "Investigation saved"),
+    "containment_added": pgettext_lazy("event", "Containment recorded"),
+    "8d_updated": pgettext_lazy("event", "8D discipline saved"),
+    "8d_revision": pgettext_lazy("event", "8D report frozen as sent"),
+    "capa_created": pgettext_lazy("event", "Corrective action added"),
+    "capa_done": pgettext_lazy("event", "Corrective action done"),
+    "capa_verified": pgettext_lazy("event", "Corrective action verified"),
+    "capa_breach": pgettext_lazy("event", "Corrective action overdue"),
 }
 
 
@@ -164,6 +172,14 @@ EVENT_ICONS = {
     "case_updated": "bi-journal-text",
     "message_sent": "bi-send-arrow-up",
     "customer_message": "bi-chat-left-quote",
+    "investigation_saved": "bi-search",
+    "containment_added": "bi-box2",
+    "8d_updated": "bi-list-ol",
+    "8d_revision": "bi-snow",
+    "capa_created": "bi-tools",
+    "capa_done": "bi-check2-square",
+    "capa_verified": "bi-patch-check",
+    "capa_breach": "bi-alarm",
 }
 
 
