@@ -4,7 +4,8 @@ Creating (`plan`, called by services.send inside the caller's transaction): one 
 notification whose user wants e-mail, and one per event and matching department webhook, bulk
 inserted with unique keys (a second send of the same notification adds nothing). After commit one
 kick enqueues the `deliver_pending` task; a periodic task also runs every minute, so a lost kick or a
-crashed worker only delays a message.
+crashed worker only delays a message. `queue` adds one delivery of its own (a message to a customer by
+e-mail or SMS: its payload carries the text, the sender and the threading headers as written).
 
 Sending (`deliver_batch` / `deliver_due`): due rows are claimed in a short transaction with
 SELECT … FOR UPDATE SKIP LOCKED (SQLite: its write lock serialises claimers), leased by moving
@@ -31,7 +32,7 @@ from django.db.models import Case, F, PositiveIntegerField, When
 from . import messages
 from .models import Channel, DeliveryStatus, DepartmentWebhook, Notification, NotificationPreference
 from .models import Delivery as DeliveryRow
-from .senders import DeliveryFailed, Mailer, check_robot_answer, post_json, reason_of
+from .senders import DeliveryFailed, Mailer, check_robot_answer, post_json, reason_of, send_sms
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +147,26 @@ def _row(n: Notification, channel: str, target: str, key: str, payload: dict) ->
     )
 
 
+def queue(*, key: str, channel: str, target: str, kind: str, payload: dict, now: dt.datetime) -> DeliveryRow:
+    """One delivery that belongs to no notification (a message to a customer), in the caller's
+    transaction; the same key twice queues it once. Sent after commit like every other."""
+    row, created = DeliveryRow.objects.get_or_create(
+        key=key[:255],
+        defaults={
+            "channel": channel,
+            "target": target,
+            "kind": kind[:40],
+            "payload": payload,
+            "status": DeliveryStatus.PENDING,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
+    if created:
+        kick_after_commit()
+    return row
+
+
 def kick_after_commit() -> None:
     """Enqueue `deliver_pending` once when the current transaction commits (once, however many
     sends the transaction made)."""
@@ -220,6 +241,8 @@ def deliver_batch(*, now: dt.datetime, size: int = BATCH) -> DeliveryResult:
                     raise DeliveryFailed(f"gave up after {d.attempts - 1} attempts", permanent=True)
                 if d.channel == Channel.EMAIL:
                     _send_email(d, mailer)
+                elif d.channel == Channel.SMS:
+                    send_sms(d.payload, d.target)
                 else:
                     _send_webhook(d, hooks, unreachable, now=now)
             except DeliveryFailed as exc:
@@ -251,6 +274,16 @@ def _claim(*, now: dt.datetime, size: int) -> list[DeliveryRow]:
 
 def _send_email(d: DeliveryRow, mailer: Mailer) -> None:
     msg = d.payload
+    if msg.get("customer"):  # a message to a customer: its text, sender and threading headers as written
+        mailer.send(
+            to=d.target,
+            subject=msg.get("subject", ""),
+            text=msg.get("text", ""),
+            from_email=msg.get("from", ""),
+            reply_to=msg.get("reply_to", ""),
+            headers=msg.get("headers") or {},
+        )
+        return
     mailer.send(
         to=d.target, subject=messages.subject(msg), text=messages.email_text(msg), html=messages.email_html(msg)
     )

@@ -120,6 +120,7 @@ class DepartmentWebhook(models.Model):
 class Channel(models.TextChoices):
     EMAIL = "email", pgettext_lazy("channel", "E-mail")
     WEBHOOK = "webhook", pgettext_lazy("channel", "Webhook")
+    SMS = "sms", pgettext_lazy("channel", "SMS")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -130,8 +131,9 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One message to send outside the application (an e-mail, a webhook call), created with its
-    notification in the same transaction and sent by the background worker with retries."""
+    """One message to send outside the application (an e-mail, a webhook call, an SMS), created with its
+    notification (or, for a message to a customer, with its timeline event) in the same transaction and
+    sent by the background worker with retries."""
 
     key = models.CharField(max_length=255, unique=True)
     notification = models.ForeignKey(
@@ -145,7 +147,9 @@ class Delivery(models.Model):
         related_name="deliveries",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    target = models.CharField(_("target"), max_length=254, help_text=_("E-mail address, or the webhook's id."))
+    target = models.CharField(
+        _("target"), max_length=254, help_text=_("E-mail address, phone number, or the webhook's id.")
+    )
     kind = models.CharField(_("kind"), max_length=40)
     payload = models.JSONField(_("payload"), default=dict)
     status = models.CharField(

@@ -1,4 +1,5 @@
-"""The two ways out: SMTP (Django's e-mail backend) and HTTP POST (urllib, with a timeout).
+"""The ways out: SMTP (Django's e-mail backend), HTTP POST (urllib, with a timeout) and SMS through the
+gateway adapter an app registers (`set_sms_sender`; kesu.channels.outbound registers its gateways).
 
 Each raises DeliveryFailed with a short reason an administrator can read; nothing else escapes.
 """
@@ -9,9 +10,10 @@ import contextlib
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 
 from .models import WebhookKind
 
@@ -42,7 +44,19 @@ class Mailer:
         self._connection = None
         self._down: str | None = None
 
-    def send(self, *, to: str, subject: str, text: str, html: str) -> None:
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        html: str = "",
+        from_email: str = "",
+        reply_to: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """`headers`: extra ones (Message-ID, In-Reply-To, References, Auto-Submitted); a Message-ID given
+        here is the message's own instead of a generated one."""
         if self._down:
             raise DeliveryFailed(self._down, unreachable=True)
         if self._connection is None:
@@ -53,10 +67,18 @@ class Mailer:
                 self._down = reason_of(exc)
                 raise DeliveryFailed(self._down, unreachable=True) from exc
             self._connection = connection
-        message = EmailMultiAlternatives(
-            subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], connection=self._connection
+        kind = EmailMultiAlternatives if html else EmailMessage
+        message = kind(
+            subject=subject,
+            body=text,
+            from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            reply_to=[reply_to] if reply_to else None,
+            headers={k: v for k, v in (headers or {}).items() if v},
+            connection=self._connection,
         )
-        message.attach_alternative(html, "text/html")
+        if html:
+            message.attach_alternative(html, "text/html")
         try:
             accepted = message.send()
         except Exception as exc:
@@ -70,6 +92,22 @@ class Mailer:
             with contextlib.suppress(Exception):  # closing a broken connection: nothing more to do
                 self._connection.close()
             self._connection = None
+
+
+SmsSender = Callable[[dict, str], None]
+_sms_sender: SmsSender | None = None
+
+
+def set_sms_sender(sender: SmsSender | None) -> None:
+    """Who sends SMS: `sender(payload, phone)` raises DeliveryFailed when the gateway refuses or is down."""
+    global _sms_sender
+    _sms_sender = sender
+
+
+def send_sms(payload: dict, phone: str) -> None:
+    if _sms_sender is None:
+        raise DeliveryFailed("no SMS gateway adapter is installed", permanent=True)
+    _sms_sender(payload, phone)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -7,3 +7,12 @@ class OutboundConfig(AppConfig):
     label = "channels_outbound"
     verbose_name = _("Messages to customers")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kesu.complaints.events import subscribe
+        from kesu.notifications.senders import set_sms_sender
+
+        from . import services, sms
+
+        subscribe(services.AUTOMATIC, services.on_event)
+        set_sms_sender(sms.send)
