@@ -119,7 +119,8 @@ def test_manufacturing_class_a_every_clock_from_intake_to_resolution(admin, play
     solution = f.running("solution")
     assert (solution.started_at, solution.due_at) == (T0 + hours(4), T0 + hours(4) + hours(24))  # Mon → Tue 13:30
 
-    assert set(f.running()) == {"solution", "progress_update"}
+    # The 8D milestones (D3, D4–D5, D8) run from the start of the investigation until their disciplines are done.
+    assert set(f.running()) == {"solution", "progress_update", "8d_d3", "8d_d5", "8d_d8"}
 
 
 def test_manufacturing_progress_updates_count_working_minutes(admin, playbook):
