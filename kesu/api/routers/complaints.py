@@ -30,6 +30,7 @@ from ..schemas.complaints import (
     ComplaintPage,
     CustomerOut,
     EventOut,
+    complaint_input,
     complaint_json,
     customer_json,
     event_json,
@@ -47,17 +48,8 @@ def _reload(number: str, user):
 def create_complaint(
     request, payload: ComplaintIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ):
-    data = payload.model_dump()
-    customer = actions.CustomerInput(**{k: v or "" for k, v in data.pop("customer").items()})
-    if not customer.kind:
-        customer.kind = "consumer"
-    fields = {
-        k: ("" if v is None and k not in ("quantity", "amount", "occurred_at", "received_at") else v)
-        for k, v in data.items()
-    }
-    complaint_in = actions.ComplaintInput(customer=customer, **fields)
     complaint, created = actions.do_create(
-        complaint_in, actor=request.user, now=timezone.now(), idempotency_key=idempotency_key or None
+        complaint_input(payload), actor=request.user, now=timezone.now(), idempotency_key=idempotency_key or None
     )
     stored = _reload(complaint.number, request.user)
     if created:

@@ -21,6 +21,7 @@ from kesu.core.errors import DomainError
 from kesu.notifications.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 from ..schemas.complaints import ComplaintIn, ComplaintOut, complaint_json
+from ..schemas.complaints import complaint_input as complaint_input_from
 
 router = Router(auth=None, tags=["inbound"])
 
@@ -37,15 +38,7 @@ def complaint_input(body: dict) -> actions.ComplaintInput:
             name = ".".join(str(p) for p in err.get("loc", ())) or "body"
             fields.setdefault(name, []).append(err.get("msg", _("Invalid value.")))
         raise DomainError("validation_error", _("Please correct the marked fields."), fields=fields) from None
-    data = payload.model_dump()
-    customer = actions.CustomerInput(**{k: v or "" for k, v in data.pop("customer").items()})
-    if not customer.kind:
-        customer.kind = "consumer"
-    fields_in = {
-        k: ("" if v is None and k not in ("quantity", "amount", "occurred_at", "received_at") else v)
-        for k, v in data.items()
-    }
-    return actions.ComplaintInput(customer=customer, **fields_in)
+    return complaint_input_from(payload)
 
 
 def _failure_key(request) -> str:

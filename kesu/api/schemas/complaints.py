@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, StrictInt
 
 from kesu.complaints.access import customers_identified_for, mask_name
-from kesu.complaints.actions import allowed_actions
+from kesu.complaints.actions import ComplaintInput, CustomerInput, allowed_actions
 from kesu.complaints.models import Complaint, Event
 from kesu.core.masking import mask_email, mask_id_number, mask_phone
 from kesu.sla.clocks import deadlines_of
@@ -241,6 +241,20 @@ def _allowed_actions(c: Complaint, user, reviewers: dict | None, memo: dict | No
     if key not in memo:
         memo[key] = [t.action for t in allowed_actions(c, user, reviewers=reviewers)]
     return list(memo[key])
+
+
+# Fields of a complaint body that keep None (no value) instead of becoming "".
+_NULLABLE_INPUT = ("quantity", "amount", "occurred_at", "received_at")
+
+
+def complaint_input(payload: ComplaintIn) -> ComplaintInput:
+    """A POST /complaints body as the intake takes it (also the inbound webhook's, which is the same body)."""
+    data = payload.model_dump()
+    customer = CustomerInput(**{k: v or "" for k, v in data.pop("customer").items()})
+    if not customer.kind:
+        customer.kind = "consumer"
+    fields = {k: ("" if v is None and k not in _NULLABLE_INPUT else v) for k, v in data.items()}
+    return ComplaintInput(customer=customer, **fields)
 
 
 def complaint_json(
