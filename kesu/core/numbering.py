@@ -30,16 +30,23 @@ def complaint_number(prefix: str, day: dt.date) -> str:
     return f"{prefix}-{day:%Y%m%d}-{value:05d}"
 
 
-def reserve(prefix: str, day: dt.date, count: int) -> int:
-    """Take `count` consecutive values of the counter for (prefix, day) in one atomic statement; returns the
-    first of them (a bulk import numbers a day's complaints first … first + count - 1)."""
-    if count < 1:
-        raise ValueError("count must be at least 1")
+def reserve(prefix: str, counts: dict[dt.date, int]) -> dict[dt.date, int]:
+    """Take counts[day] consecutive values of each day's counter for `prefix`, all in one atomic statement;
+    returns {day: the first of its values} (a bulk import numbers a day's complaints first … first + n - 1)."""
+    days = sorted(day for day, n in counts.items() if n > 0)
+    if not days:
+        return {}
     table = connection.ops.quote_name(DailySequence._meta.db_table)
+    params: list = []
+    for day in days:
+        params.extend([prefix, day, counts[day]])
+    values = ", ".join(["(%s, %s, %s)"] * len(days))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (prefix, day, value) VALUES (%s, %s, %s) "
-            f"ON CONFLICT (prefix, day) DO UPDATE SET value = {table}.value + %s RETURNING value",
-            [prefix, day, count, count],
+            f"INSERT INTO {table} (prefix, day, value) VALUES {values} "
+            f"ON CONFLICT (prefix, day) DO UPDATE SET value = {table}.value + excluded.value RETURNING day, value",
+            params,
         )
-        return int(cursor.fetchone()[0]) - count + 1
+        # SQLite answers the day as text, PostgreSQL as a date.
+        last = {dt.date.fromisoformat(str(day)[:10]): int(value) for day, value in cursor.fetchall()}
+    return {day: last[day] - counts[day] + 1 for day in days}

@@ -204,11 +204,9 @@ def channel_of(text: str) -> str | None:
     from kesu.complaints.models import Channel
 
     key = header_key(text)
-    if key in Channel.values:
-        return key
     if key in _CHANNEL:
         return _CHANNEL[key]
     for choice in Channel:
-        if key == header_key(str(choice.label)):
+        if key in (choice.value, header_key(str(choice.label))):
             return choice.value
     return None

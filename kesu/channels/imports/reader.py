@@ -238,6 +238,7 @@ def _from_serial(serial: float) -> dt.datetime:
 
 
 def _from_text(text: str) -> dt.datetime:
+    text = re.sub(r"日(?=\d)", "日 ", text)  # 2024年3月5日14时30分
     match = _DATE_RE.match(text) or _COMPACT_RE.match(text)
     if match:
         parts = match.groupdict()

@@ -15,6 +15,7 @@ from kesu.core.errors import DomainError
 
 
 class Command(BaseCommand):
+    requires_system_checks: list = []
     help = (
         "Import old complaint records from FILE (.xlsx or .csv, UTF-8 or GB18030; headers in the first row, "
         "Chinese or English). All rows or none: each bad row is named on stderr as 'row R: COLUMN: message' "
