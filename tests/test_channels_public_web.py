@@ -205,3 +205,20 @@ def test_a_damaged_link_is_refused_and_counted_and_an_empty_message_changes_noth
     assert anon.get(reverse("web:track_link", args=[token + "x"])).status_code == 404
     assert anon.get(reverse("web:track_link", args=["nonsense"])).status_code == 404
     assert anon.get(reverse("web:track_link", args=[token])).status_code == 429
+
+
+def test_in_english_the_customer_rejects_the_proposal_and_work_goes_on(anon, tracked):
+    token = links.track_token(tracked)
+    page = anon.get(reverse("web:track_link", args=[token]), {"lang": "en"}).content.decode()
+    assert '<html lang="en">' in page and "We have proposed a solution and are waiting for your answer." in page
+    r = anon.post(
+        reverse("web:public_track_answer", args=[token]), {"accepted": "no", "comment": "想要退款", "lang": "en"}
+    )
+    assert r.status_code == 302
+    tracked.refresh_from_db()
+    assert tracked.status == "investigating" and tracked.customer_accepted is False
+    page = anon.get(r["Location"]).content.decode()
+    assert "We are looking into what happened." in page and "I do not accept the proposed solution. 想要退款" in page
+    assert 'id="proposal"' not in page
+    again = anon.post(reverse("web:public_track_answer", args=[token]), {"accepted": "yes"})
+    assert again.status_code == 409 and tracked.events.filter(action="customer_response").count() == 1

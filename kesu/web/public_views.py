@@ -260,6 +260,7 @@ def _track_context(complaint: Complaint, token: str, **extra) -> dict[str, Any]:
 
 def _tracked(request, token: str):
     """(complaint, None) for a valid link, or (None, the answer: 404 page, counted as a miss; or 429)."""
+    _language(request)  # before any text of the page is made
     now = timezone.now()
     address = limits.client_address(request)
     try:
