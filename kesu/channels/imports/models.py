@@ -43,12 +43,14 @@ class ImportRun(models.Model):
     # Where the uploaded file waits between the steps of the web flow (relative to MEDIA_ROOT); empty for the
     # command line, which reads the file where it lies.
     stored_path = models.CharField(max_length=255, blank=True)
-    columns = models.JSONField(_("columns"), default=dict, blank=True)  # {header: field} used
+    headers = models.JSONField(_("headers"), default=list, blank=True)  # the header row as written
+    columns = models.JSONField(_("columns"), default=dict, blank=True)  # {column index (text): field}
     status = models.CharField(_("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.UPLOADED)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     imported = models.PositiveIntegerField(_("imported"), default=0)
     # Every bad row of the last check: [{"row", "column", "value", "message"}].
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)  # the first rows as they would be stored
     first_number = models.CharField(_("first number"), max_length=32, blank=True)
     last_number = models.CharField(_("last number"), max_length=32, blank=True)
     first_complaint_id = models.BigIntegerField(null=True, blank=True)

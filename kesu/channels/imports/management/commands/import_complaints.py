@@ -46,7 +46,8 @@ class Command(BaseCommand):
             file_name=path.name[:255],
             sha256=sha256_of(path),
             size=path.stat().st_size,
-            columns={table.headers[i]: name for i, name in columns.items()},
+            headers=table.headers,
+            columns={str(i): name for i, name in columns.items()},
             status=RunStatus.UPLOADED,
             created_at=now,
         )
