@@ -173,7 +173,7 @@ def test_attachments_become_evidence_and_a_refused_file_is_named(db):
     assert names.pop("发票.pdf") == "application/pdf"
     assert list(names.values()) == ["message/rfc822"]  # the original; setup.exe refused
     (event,) = create_events(c)
-    assert event.data["refused_files"] == [{"name": "setup.exe", "reason": "unsupported_media_type"}]
+    assert event.data["refused_files"] == "setup.exe"
     assert InboundMail.objects.get().refused_files == [{"name": "setup.exe", "reason": "unsupported_media_type"}]
 
 
@@ -371,3 +371,28 @@ def test_the_same_mail_twice_at_once_stores_once():
         t.join()
     assert len(results) == 2 and results[0].number == results[1].number
     assert Complaint.objects.count() == 1 and InboundMail.objects.count() == 1
+
+
+def test_the_admin_lists_received_mail_with_its_outcome(web):
+    created = receive(sample("gbk_8bit.eml"))
+    receive(sample("bulk.eml"))
+    page = web("admin", "en").get("/admin/channels_mail/inboundmail/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "wang.rong@example.com" in html and created.number in html
+    assert "news@shop.example.com" in html and "bulk" in html
+    assert web("admin", "en").get("/admin/channels_mail/inboundmail/add/").status_code == 403
+
+
+def test_the_complaint_page_shows_the_mail_its_reply_and_its_files(web):
+    number = receive(sample("utf8_html_attachments.eml")).number
+    reply = b"From: liu.yang@example.com\r\nSubject: Re: [" + number.encode() + b"] ok\r\n"
+    reply += b"Message-ID: <r1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    reply += "请尽快处理。\r\n\r\n-----原始邮件-----\r\n旧内容\r\n".encode()
+    assert receive(reply).outcome == "threaded"
+    page = web("supervisor", "en").get(f"/complaints/{number}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "快递延误一周未送达" in html and "请尽快处理。" in html and "旧内容" not in html
+    assert "快递照片.jpg" in html and "发票.pdf" in html and ".eml" in html
+    assert "setup.exe" in html  # named as refused on the timeline

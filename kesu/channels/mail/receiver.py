@@ -217,7 +217,8 @@ def _record(
 def _event_data(mail: ParsedMail, refused: list[dict]) -> dict:
     data: dict = {"message_id": mail.message_id, "subject": mail.subject}
     if refused:
-        data["refused_files"] = refused
+        # A line the timeline shows as it is ("Refused files: setup.exe, …"); the reasons are on the mail's record.
+        data["refused_files"] = ", ".join(item["name"] for item in refused)
     return data
 
 
