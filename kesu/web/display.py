@@ -125,6 +125,7 @@ EVENT_LABELS = {
     "capa_done": pgettext_lazy("event", "Corrective action done"),
     "capa_verified": pgettext_lazy("event", "Corrective action verified"),
     "capa_breach": pgettext_lazy("event", "Corrective action overdue"),
+    "imported": pgettext_lazy("event", "Imported from an old record"),
 }
 
 
@@ -180,6 +181,7 @@ EVENT_ICONS = {
     "capa_done": "bi-check2-square",
     "capa_verified": "bi-patch-check",
     "capa_breach": "bi-alarm",
+    "imported": "bi-file-earmark-arrow-up",
 }
 
 
