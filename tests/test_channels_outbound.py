@@ -503,3 +503,39 @@ def test_templates_are_edited_in_the_admin_with_a_preview_and_unknown_placeholde
     assert "编号KS-20261116-00042" in page  # the preview with a sample complaint
     assert client.get("/admin/channels_outbound/smsgateway/add/").status_code == 200
     assert client.get("/admin/channels_outbound/outboundmessage/").status_code == 200
+
+
+# ── cost ─────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_the_acknowledgement_adds_no_query_to_the_intake_and_costs_a_fixed_number_after_it(
+    service, users, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kesu.complaints import events
+
+    intake(users["agent"], mail="c0@customer.example")  # warm the reference caches
+    handlers = events._subscribers["create"]
+    handlers.remove(services.on_event)
+    try:
+        with CaptureQueriesContext(connection) as without:
+            intake(users["agent"], mail="c1@customer.example")
+    finally:
+        handlers.append(services.on_event)
+    costs = []
+    for i in (2, 3):
+        with (
+            django_capture_on_commit_callbacks(execute=False) as callbacks,
+            CaptureQueriesContext(connection) as with_ack,
+        ):
+            intake(users["agent"], mail=f"c{i}@customer.example")
+        assert len(with_ack) == len(without)  # the intake's own queries: the handler only runs after commit
+        with CaptureQueriesContext(connection) as after:
+            for callback in callbacks:
+                callback()
+        costs.append(len(after))
+    assert OutboundMessage.objects.filter(template="acknowledgement").count() == 2
+    print("acknowledgement after commit:", costs[0], "queries")
+    assert costs[0] == costs[1] <= 18, costs

@@ -26,7 +26,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    """Outgoing e-mails and webhook calls: what failed, why, and a way to try again now."""
+    """Outgoing e-mails, SMS and webhook calls: what failed, why, and a way to try again now."""
 
     list_display = ("created_at", "channel", "target", "kind", "subject", "status", "attempts", "error", "sent_at")
     list_filter = ("status", "channel", "kind")
@@ -57,7 +57,8 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("title"))
     def subject(self, obj: Delivery) -> str:
-        return (obj.payload or {}).get("title", "")
+        payload = obj.payload or {}
+        return payload.get("title") or payload.get("subject") or payload.get("text", "")[:60]
 
     @admin.display(description=_("last error"))
     def error(self, obj: Delivery) -> str:
