@@ -178,7 +178,7 @@ def _submit(request, *, embed: bool) -> HttpResponse:
 
 
 @csrf_exempt  # posted from the organisation's own site too; the honeypot, challenge and limits guard it
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def public_form(request):
     if request.method == "POST":
         return _submit(request, embed=False)
@@ -187,7 +187,7 @@ def public_form(request):
 
 @csrf_exempt
 @xframe_options_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def public_form_embed(request):
     if request.method == "POST":
         return _submit(request, embed=True)
@@ -222,10 +222,10 @@ def _complaint_for_token(token: str) -> Complaint | None:
     return Complaint.objects.select_related("customer").filter(number=number).first()
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def public_track(request):
     """Number + phone (or e-mail) → the tracking page (a redirect to its signed link)."""
-    if request.method == "GET":
+    if request.method != "POST":
         return _page(request, "web/public/track_lookup.html", {"values": {}})
     values = {k: request.POST.get(k, "").strip() for k in ("number", "contact")}
     now = timezone.now()

@@ -54,6 +54,7 @@ def test_a_customer_complains_and_follows_the_complaint_on_a_phone(
     page.check("#id_consent")
     page.wait_for_selector("#challenge-done:not([hidden])")  # the proof of work found by the page's script
     assert page.locator("#challenge-question").is_hidden()
+    print(f"proof of work: {page.get_attribute('#public-form', 'data-pow-ms')} ms")
     # The form is one column that fits the screen: nothing wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "public_form", full_page=True)

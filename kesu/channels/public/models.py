@@ -19,7 +19,7 @@ class PublicFormSettings(models.Model):
     )
     pow_bits = models.PositiveSmallIntegerField(
         _("proof-of-work difficulty (bits)"),
-        default=14,
+        default=16,
         help_text=_("Leading zero bits of SHA-256 the page's script finds; each bit doubles the work."),
     )
     challenge_minutes = models.PositiveIntegerField(_("challenge valid for (minutes)"), default=60)

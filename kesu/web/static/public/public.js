@@ -40,7 +40,9 @@
   }
 
   var solved = null;
+  var started = performance.now();
   var work = search(0).then(function (counter) {
+    form.dataset.powMs = String(Math.round(performance.now() - started));
     solved = counter;
     counterInput.value = counter;
     if (!(question.querySelector(".invalid-feedback"))) question.hidden = true;
