@@ -238,3 +238,11 @@ def test_the_customer_writes_a_message_and_the_owner_is_told(anon, users):
     r = post(anon, f"/public/complaints/{c.number}/messages", {"email": "zhao@example.com", "text": ""})
     assert r.status_code == 400 and "text" in r.json()["error"]["fields"]
     assert c.events.filter(action="customer_message").count() == 1
+
+
+def test_the_phone_may_be_given_with_the_country_code(anon, users):
+    number = submit(anon, phone="13512345678")["number"]
+    for phone in ("+86 135 1234 5678", "0086-13512345678", "135-1234-5678"):
+        r = anon.get(f"/api/v1/public/complaints/{number}", {"phone": phone})
+        assert r.status_code == 200, phone
+    assert anon.get(f"/api/v1/public/complaints/{number}", {"phone": "+1 13512345678"}).status_code == 404

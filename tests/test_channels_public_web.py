@@ -222,3 +222,20 @@ def test_in_english_the_customer_rejects_the_proposal_and_work_goes_on(anon, tra
     assert 'id="proposal"' not in page
     again = anon.post(reverse("web:public_track_answer", args=[token]), {"accepted": "yes"})
     assert again.status_code == 409 and tracked.events.filter(action="customer_response").count() == 1
+
+
+def test_too_many_photos_are_refused_before_anything_is_stored(anon, users):
+    _r, check = fresh_form(anon)
+    photos = [SimpleUploadedFile(f"p{i}.png", png_bytes(), content_type="image/png") for i in range(10)]
+    r = anon.post(reverse("web:public_form"), {**FORM, **check, "photos": photos})
+    assert r.status_code == 400 and 'id="photos-error"' in r.content.decode()
+    assert Complaint.objects.count() == 0
+
+
+def test_the_admin_edits_the_settings_and_copies_the_html_for_the_site(web):
+    client = web("admin")
+    r = client.get("/admin/channels_public/publicformsettings/add/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "/p/complaint/embed" in html and "&lt;iframe" in html and 'name="website"' not in html
+    assert "name=&quot;website&quot;" in html  # the honeypot is part of the plain form to paste

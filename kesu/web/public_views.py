@@ -125,8 +125,11 @@ def _frameable(response: HttpResponse) -> HttpResponse:
 
 
 def _files(request) -> list[tuple[str, bytes, str]]:
+    uploads = request.FILES.getlist("photos")
+    if len(uploads) > intake.MAX_FILES:  # before reading any of them
+        raise ValidationFailed(_("At most %(n)s files.") % {"n": intake.MAX_FILES}, field="photos")
     out = []
-    for upload in request.FILES.getlist("photos"):
+    for upload in uploads:
         try:
             check_upload_size(upload.size)
         except DomainError as exc:
@@ -194,7 +197,6 @@ def public_form_embed(request):
     return _frameable(_page(request, "web/public/form.html", _form_context(request, embed=True)))
 
 
-@xframe_options_exempt
 @require_GET
 def public_submitted(request, token: str):
     complaint = _complaint_for_token(token)
@@ -208,7 +210,10 @@ def public_submitted(request, token: str):
         "embed": embed,
     }
     response = _page(request, "web/public/submitted.html", context)
-    return _frameable(response) if embed else response
+    if embed:  # the page after the framed form: framed too
+        response.xframe_options_exempt = True
+        return _frameable(response)
+    return response
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,8 +306,6 @@ def track_message(request, token: str):
     try:
         intake.message_check(complaint, now=now)
         files = _files(request)
-        if len(files) > intake.MAX_FILES:
-            raise ValidationFailed(_("At most %(n)s files.") % {"n": intake.MAX_FILES}, field="photos")
         actions.do_customer_message(
             complaint, now=now, text=text, via="web", attachments=[(name, content) for name, content, _t in files]
         )

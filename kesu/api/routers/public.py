@@ -31,7 +31,7 @@ class PublicComplaintIn(Schema):
     demand: str | None = None
     consent: Any = None  # exactly true; anything else is a 400 naming consent (not coerced from "yes")
     challenge_token: str | None = None
-    challenge_counter: str | None = None
+    challenge_counter: str | int | None = None
     challenge_answer: str | None = None
     website: str | None = None  # the honeypot, as on the HTML form
 

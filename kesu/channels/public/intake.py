@@ -23,6 +23,7 @@ from kesu.core.text import clean_text
 from . import challenge as challenges
 from . import limits
 from .models import PublicFormSettings
+from .selectors import national_phone
 
 MAX_FILES = 9
 # do_create names the customer's fields "customer.x"; the public form knows them as "x".
@@ -56,7 +57,7 @@ def _renamed(exc: DomainError) -> DomainError:
 
 def _contact_keys(sub: Submission) -> list[str]:
     keys = []
-    phone = actions.normalise_phone(sub.phone or "")
+    phone = national_phone(sub.phone or "")
     if phone:
         keys.append(f"phone:{phone}")
     email = (sub.email or "").strip().lower()

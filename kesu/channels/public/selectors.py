@@ -117,15 +117,24 @@ def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
+def national_phone(value: str) -> str:
+    """The phone as stored and compared: normalised, without China's country code (+86 / 0086)."""
+    phone = normalise_phone(value or "")
+    for prefix in ("+86", "0086"):
+        if phone.startswith(prefix) and len(phone) - len(prefix) == 11:
+            return phone[len(prefix) :]
+    return phone
+
+
 def find_for_customer(number: str, *, phone: str = "", email: str = "") -> Complaint | None:
     """The complaint with this number when the phone or e-mail is its customer's; None otherwise — a wrong
     number and a wrong contact are the same answer, and both compare the same way."""
     number = (number or "").strip().upper()[:32]
-    phone = normalise_phone(phone or "")[:30]
+    phone = national_phone(phone)[:30]
     email = (email or "").strip().lower()[:254]
     complaint = Complaint.objects.select_related("customer").filter(number=number).first() if number else None
     customer = complaint.customer if complaint is not None else None
-    stored_phone = (customer.phone if customer else "") or "\x00"
+    stored_phone = national_phone(customer.phone if customer else "") or "\x00"
     stored_email = (customer.email if customer else "") or "\x00"
     matched = _same(phone or "\x01", stored_phone) | _same(email or "\x01", stored_email)
     return complaint if matched and complaint is not None else None
