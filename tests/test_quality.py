@@ -480,3 +480,15 @@ def test_an_overdue_capa_is_breached_once_and_its_owner_told(mfg, api, scenario)
     from kesu.assessment.models import PenaltyEntry
 
     assert PenaltyEntry.objects.filter(person__username="handler", rule__contains="纠正预防措施").count() == 1
+
+
+def test_an_8d_milestone_missed_is_breached_once_by_the_sweep(mfg, api, scenario):
+    number = a_class(api, scenario)
+    d3 = Deadline.objects.get(complaint__number=number, clock="8d_d3")
+    later = d3.due_at + dt.timedelta(minutes=1)
+    sweep.run(now=later)
+    sweep.run(now=later + dt.timedelta(minutes=1))
+    breaches = [e for e in events(number, "sla_breach") if e.data["clock"] == "8d_d3"]
+    assert len(breaches) == 1
+    d3.refresh_from_db()
+    assert d3.breached_at == later

@@ -134,3 +134,39 @@ def test_the_8d_downloads_with_the_web_login(a_class, web):
     r = web("quality").get(f"/complaints/{a_class.number}/8d.xlsx")
     assert r.status_code == 200 and r["Content-Disposition"].endswith('.xlsx"')
     assert web("handler_log").get(f"/complaints/{a_class.number}/8d.pdf").status_code == 404
+
+
+def test_close_is_refused_on_the_page_with_the_reason_and_the_timeline_shows_the_investigation(a_class, web, users):
+    from kesu.complaints import actions as complaint_actions
+    from kesu.routing.models import Task
+
+    actions.do_save_investigation(
+        a_class, actor=users["quality"], now=timezone.now(), responsibility="internal", root_cause="模具磨损"
+    )
+    Task.objects.filter(complaint=a_class).update(status="done")
+    for action, kwargs in [
+        ("propose_solution", {"solution_type": "exchange", "detail": "换货"}),
+        ("customer_response", {"accepted": True}),
+        ("resolve", {"summary": "已换货"}),
+        ("rate", {"score": 2}),
+    ]:
+        complaint_actions.ACTIONS[action](a_class, actor=users["admin"], now=timezone.now(), **kwargs)
+        a_class.refresh_from_db()
+    r = web("supervisor").post(f"/complaints/{a_class.number}/actions/close", {"version": a_class.version})
+    assert r.status_code == 409
+    assert "结案前须有经验证有效的纠正预防措施" in r.content.decode()
+    a_class.refresh_from_db()
+    assert a_class.status == "resolved"
+    page = web("supervisor").get(f"/complaints/{a_class.number}").content.decode()
+    assert "保存调查记录" in page  # the timeline's label for investigation_saved
+
+
+def test_the_admin_keeps_the_partner_register(a_class, web):
+    client = web("admin")
+    r = client.post(
+        "/admin/quality/partner/add/", {"code": "INS-01", "name": "安心安装服务", "kind": "installer", "active": "on"}
+    )
+    assert r.status_code == 302
+    from kesu.quality.models import Partner
+
+    assert Partner.objects.get(code="INS-01").kind == "installer"
