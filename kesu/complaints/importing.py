@@ -117,7 +117,8 @@ class Importer:
         self._pending: list[_Pending] = []
         self._customers: dict[tuple[str, str], Customer] = {}  # ("phone", value) → customer
         self._looked_up: set[tuple[str, str]] = set()
-        self._seen: set[int] = set()  # id() of customers who have a complaint in this import or before it
+        self._seen: set[int] = set()
+        self._inserter = _RawInsert(Complaint)  # id() of customers who have a complaint in this import or before it
         self.result = ImportResult()
 
     # --- checking ------------------------------------------------------------------------------------------
@@ -167,55 +168,57 @@ class Importer:
             return
         self._attach_customers(batch)
         self._number(batch)
-        complaints = [self._complaint(p) for p in batch]
-        _insert_complaints(complaints)
+        rows = [self._values(p) for p in batch]
+        ids = self._inserter.insert(rows)
+        # The events need a complaint to point to, not all of its columns.
         record_events(
             [
                 {
-                    "complaint": c,
+                    "complaint": Complaint.from_db(connection.alias, ["id", "status"], [pk, values["status"]]),
                     "action": "imported",
-                    "to_status": c.status,
+                    "to_status": values["status"],
                     "data": {
                         **self.source,
                         "row": p.row.row,
-                        "legacy_number": c.legacy_no,
-                        "received_at": c.received_at.isoformat(),
+                        "legacy_number": values["legacy_no"],
+                        "received_at": values["received_at"].isoformat(),
                     },
                 }
-                for p, c in zip(batch, complaints, strict=True)
+                for p, values, pk in zip(batch, rows, ids, strict=True)
             ],
             now=self.now,
             actor=self.actor,
         )
         r = self.result
-        r.imported += len(complaints)
-        ids = [c.pk for c in complaints]
-        numbers = [c.number for c in complaints]
+        r.imported += len(ids)
+        numbers = [values["number"] for values in rows]
         r.first_id = min([*ids, *([r.first_id] if r.first_id else [])])
         r.last_id = max([*ids, *([r.last_id] if r.last_id else [])])
         r.first_number = min([*numbers, *([r.first_number] if r.first_number else [])])
         r.last_number = max([*numbers, *([r.last_number] if r.last_number else [])])
 
-    def _complaint(self, p: _Pending) -> Complaint:
+    def _values(self, p: _Pending) -> dict[str, Any]:
+        """The columns of the complaint a row becomes that differ from the model's defaults."""
         clean, row = p.clean, p.row
         closed_at = None
         if row.status in (Status.CLOSED, Status.ARCHIVED):
             closed_at = row.closed_at or clean["received_at"]
-        c = Complaint(
+        category = clean["category"]
+        values = {k: clean[k] for k in _COPIED}
+        values.update(
             number=p.number,
-            status=row.status,
-            customer=p.customer,
-            category=clean["category"],
+            status=str(row.status),
+            customer_id=p.customer.pk,
+            category_id=category.pk if category else None,
             closed_at=closed_at,
             archived_at=closed_at if row.status == Status.ARCHIVED else None,
-            review_state=ReviewState.NOT_NEEDED,
-            created_by=self.actor,
+            review_state=str(ReviewState.NOT_NEEDED),
+            created_by_id=self.actor.pk if self.actor else None,
             created_at=self.now,
             updated_at=self.now,
-            **{k: clean[k] for k in _COPIED},
         )
-        c.search_text = search_text_for(c)
-        return c
+        values["search_text"] = search_text_for(_Document(values, p.customer))  # type: ignore[arg-type]
+        return values
 
     def _number(self, batch: list[_Pending]) -> None:
         by_day: dict[dt.date, list[_Pending]] = defaultdict(list)
@@ -277,62 +280,80 @@ class Importer:
             )
 
 
-def _column_adapters(model) -> tuple[list[str], list[Any], list[Callable[[Any], Any]]]:
-    """For a raw multi-row insert into model's table: its columns (no id), a row of their defaults and, per
-    column, the function that turns a model attribute into what the driver is given (what the ORM would do,
-    without its per-value machinery: 70 columns × 100,000 rows)."""
-    ops = connection.ops
-    columns, defaults, adapters = [], [], []
-    for f in model._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        if isinstance(f, models.DateTimeField):
-            adapter = ops.adapt_datetimefield_value
-        elif isinstance(f, models.JSONField):
-            adapter = _json
-        elif isinstance(f, models.DecimalField):
-            adapter = partial(_decimal, ops=ops, digits=f.max_digits, places=f.decimal_places)
-        else:
-            adapter = _same
-        columns.append(f.column)
-        defaults.append(f.attname)
-        adapters.append(adapter)
-    return columns, defaults, adapters
+class _Document:
+    """What the search document reads of a complaint (kesu.search.documents.complaint_fields), without a model."""
+
+    def __init__(self, values: dict[str, Any], customer: Customer) -> None:
+        self.__dict__.update(values)
+        self.customer = customer
 
 
-def _same(value: Any) -> Any:
+class _RawInsert:
+    """Multi-row INSERT … RETURNING id into a model's table from {attname: value} rows, every other column its
+    default: what bulk_create does without its per-value machinery (70 columns × 100,000 rows). Both databases
+    return the ids in the order of the rows, as Django's bulk_create relies on too."""
+
+    def __init__(self, model) -> None:
+        ops = connection.ops
+        self.model = model
+        self.attnames: list[str] = []
+        self.adapters: list[Callable[[Any], Any]] = []
+        self.defaults: list[Any] = []
+        columns = []
+        for f in model._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            if isinstance(f, models.DateTimeField):
+                adapter: Callable[[Any], Any] = ops.adapt_datetimefield_value
+            elif isinstance(f, models.JSONField):
+                adapter = _json
+            elif isinstance(f, models.DecimalField):
+                adapter = partial(
+                    ops.adapt_decimalfield_value, max_digits=f.max_digits, decimal_places=f.decimal_places
+                )
+            else:
+                adapter = _plain
+            if f.has_default():
+                default = f.get_default()
+            elif f.null:
+                default = None
+            elif isinstance(f, (models.CharField, models.TextField)):
+                default = ""
+            else:
+                default = None  # a column every row gives (the customer, the times): NULL would be refused
+            columns.append(f.column)
+            self.attnames.append(f.attname)
+            self.adapters.append(adapter)
+            self.defaults.append(adapter(default))
+        quote = ops.quote_name
+        self.head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
+        self.one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        self.tail = f" RETURNING {quote(model._meta.pk.column)}"
+        # SQLite allows 32,766 parameters in a statement, PostgreSQL 65,535.
+        self.per_statement = max(1, 30_000 // len(columns))
+
+    def insert(self, rows: list[dict[str, Any]]) -> list[int]:
+        ids: list[int] = []
+        plan = list(zip(self.attnames, self.adapters, self.defaults, strict=True))
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), self.per_statement):
+                part = rows[start : start + self.per_statement]
+                params: list[Any] = []
+                for values in part:
+                    params.extend(adapt(values[name]) if name in values else default for name, adapt, default in plan)
+                cursor.execute(self.head + ", ".join([self.one] * len(part)) + self.tail, params)
+                ids.extend(pk for (pk,) in cursor.fetchall())
+        if len(ids) != len(rows):  # pragma: no cover - a driver that answers RETURNING differently
+            raise RuntimeError("the insert returned fewer ids than rows")
+        return ids
+
+
+def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
 def _json(value: Any) -> Any:
     return None if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _decimal(value: Any, *, ops, digits: int, places: int) -> Any:
-    return ops.adapt_decimalfield_value(value, digits, places)
-
-
-def _insert_complaints(complaints: list[Complaint]) -> None:
-    """Insert the complaints in multi-row statements and set their ids (INSERT … RETURNING id, which both
-    databases answer in the order of the rows, as Django's bulk_create relies on too)."""
-    columns, attnames, adapters = _column_adapters(Complaint)
-    quote = connection.ops.quote_name
-    # SQLite allows 32,766 parameters in a statement, PostgreSQL 65,535.
-    per_statement = max(1, 30_000 // len(columns))
-    head = f"INSERT INTO {quote(Complaint._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(complaints), per_statement):
-            part = complaints[start : start + per_statement]
-            params: list[Any] = []
-            for c in part:
-                values = c.__dict__
-                params.extend(adapt(values[name]) for name, adapt in zip(attnames, adapters, strict=True))
-            cursor.execute(head + ", ".join([one] * len(part)) + f" RETURNING {quote('id')}", params)
-            for c, (pk,) in zip(part, cursor.fetchall(), strict=True):
-                c.pk = pk
-                c._state.adding = False
-                c._state.db = connection.alias
 
 
 def _keys(clean: dict[str, Any]) -> list[tuple[str, str]]:
