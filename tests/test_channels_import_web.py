@@ -139,3 +139,29 @@ def test_files_that_are_no_sheet_are_refused_on_the_upload_page(web, service):
     r = upload(client, "fake.xlsx", b"PK not a zip")
     assert r.status_code == 400 and "not a readable .xlsx" in r.content.decode()
     assert not ImportRun.objects.exists()
+
+
+def test_the_api_checks_and_imports_all_or_nothing(api, service):
+    client = api("supervisor")
+
+    def post(name, content, **form):
+        f = io.BytesIO(content)
+        f.name = name
+        return client.client.post("/api/v1/imports", {"file": f, **form}, headers=client.headers)
+
+    good = (DATA / "old_records.csv").read_bytes()
+    r = post("old_records.csv", good, dry_run="true")
+    assert r.status_code == 200 and r.json()["ok"] is True and r.json()["rows"] == 3
+    assert not Complaint.objects.exists()
+    bad = good.replace(b"2024/3/6", b"2024/3/66")
+    r = post("bad.csv", bad)
+    assert r.status_code == 422 and not Complaint.objects.exists()
+    assert [(e["row"], e["column"]) for e in r.json()["error"]["rows"]] == [(3, "受理时间")]
+    r = post("old_records.csv", good)
+    assert r.status_code == 201 and r.json()["imported"] == 3 and Complaint.objects.count() == 3
+    assert not ImportRun.objects.exclude(stored_path="").exists()  # no upload is kept
+    agent = api("agent")
+    f = io.BytesIO(good)
+    f.name = "x.csv"
+    r = agent.client.post("/api/v1/imports", {"file": f}, headers=agent.headers)
+    assert r.status_code == 403 and Complaint.objects.count() == 3

@@ -175,7 +175,13 @@ def do_import(run: ImportRun, *, actor: User, now: dt.datetime) -> ImportResult:
         run.errors = [e.as_dict() for e in exc.report.errors]
         run.save(update_fields=["status", "errors"])
         raise
-    stored_file(run).unlink(missing_ok=True)
-    ImportRun.objects.filter(pk=run.pk).update(stored_path="")
-    run.stored_path = ""
+    discard_file(run)
     return result
+
+
+def discard_file(run: ImportRun) -> None:
+    """Forget the stored upload (a caller that will not come back for it: the API after a dry run or a refusal)."""
+    if run.stored_path:
+        stored_file(run).unlink(missing_ok=True)
+        ImportRun.objects.filter(pk=run.pk).update(stored_path="")
+        run.stored_path = ""
