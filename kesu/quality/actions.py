@@ -743,13 +743,35 @@ def check_capa_gate(complaint: Complaint) -> None:
         raise CapaRequired("capa_required", message, field="capa")
 
 
-def capa_gate_message(complaint: Complaint) -> str:
-    """Why the complaint cannot close yet (for the page and the 409), or "" when it can."""
-    responsibility = (
-        Investigation.objects.filter(complaint=complaint).values_list("responsibility", flat=True).first() or ""
-    )
+def capa_gate_message(
+    complaint: Complaint,
+    *,
+    responsibility: str | None = None,
+    total: int | None = None,
+    waiting: int | None = None,
+) -> str:
+    """Why the complaint cannot close yet (for the page and the 409), or "" when it can. The caller may pass what
+    it has read already (the investigation's responsibility, how many CAPAs serve it and how many wait)."""
+    if total is None or waiting is None:
+        statuses = list(Capa.objects.filter(complaints=complaint).values_list("status", flat=True))
+        total, waiting = len(statuses), sum(1 for s in statuses if s != CapaStatus.VERIFIED)
+    if total and not waiting:
+        return ""  # all verified: nothing the playbook could still ask for
+    if responsibility is None:
+        responsibility = (
+            Investigation.objects.filter(complaint=complaint).values_list("responsibility", flat=True).first() or ""
+        )
     if not rules.requires_capa(complaint, responsibility=responsibility):
         return ""
+    if not total:
+        return _(
+            "The playbook requires a corrective action (CAPA) verified effective before this complaint closes; "
+            "it has none yet."
+        )
+    return _(
+        "The playbook requires every corrective action (CAPA) verified effective before this complaint closes; "
+        "%(n)s of %(total)s are not yet."
+    ) % {"n": waiting, "total": total}
     statuses = list(Capa.objects.filter(complaints=complaint).values_list("status", flat=True))
     if not statuses:
         return _(

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,9 @@ from .models import (
     DisciplineStatus,
     Investigation,
     Place,
+    Responsibility,
     Revision,
+    RootCauseCategory,
     Verification,
 )
 
@@ -381,3 +384,63 @@ def place_totals(rows: list[ContainmentRow]) -> list[tuple[str, str, int, int, i
                 )
             )
     return out
+
+
+def _scalar(qs, expression) -> Subquery:
+    """One number per complaint from a correlated subquery (0 when there is nothing)."""
+    return Coalesce(
+        Subquery(
+            qs.order_by().values("complaint_id").annotate(v=expression).values("v")[:1], output_field=IntegerField()
+        ),
+        0,
+    )
+
+
+def card_summary(complaint: Complaint) -> dict[str, Any]:
+    """What the complaint page's investigation card shows, in one query: the investigation's responsibility,
+    partner and root cause, and the counts (containment rows and totals, disciplines done, CAPAs and those
+    verified)."""
+    rows = ContainmentRow.objects.filter(complaint_id=OuterRef("pk"))
+    done = Discipline.objects.filter(complaint_id=OuterRef("pk"), status=DisciplineStatus.DONE)
+    through = Capa.complaints.through.objects.filter(complaint_id=OuterRef("pk"))
+    investigation = Investigation.objects.filter(complaint_id=OuterRef("pk"))
+    counts = (
+        Complaint.objects.filter(pk=complaint.pk)
+        .annotate(
+            rows=_scalar(rows, Count("id")),
+            checked=_scalar(rows, Sum("checked")),
+            bad=_scalar(rows, Sum("bad")),
+            done=_scalar(done, Count("id")),
+            capa_count=_scalar(through, Count("id")),
+            verified=_scalar(through.filter(capa__status=CapaStatus.VERIFIED), Count("id")),
+            responsibility=Subquery(investigation.values("responsibility")[:1]),
+            cause_category=Subquery(investigation.values("root_cause_category")[:1]),
+            cause=Subquery(investigation.values("root_cause")[:1]),
+            partner_name=Subquery(investigation.values("partner__name")[:1]),
+        )
+        .values(
+            "rows",
+            "checked",
+            "bad",
+            "done",
+            "capa_count",
+            "verified",
+            "responsibility",
+            "cause_category",
+            "cause",
+            "partner_name",
+        )
+        .get()
+    )
+    counts["capas"] = counts.pop("capa_count")
+    counts["recorded"] = counts["responsibility"] is not None
+    counts["responsibility_label"] = _choice_label(Responsibility, counts["responsibility"])
+    counts["category_label"] = _choice_label(RootCauseCategory, counts["cause_category"])
+    return counts
+
+
+def _choice_label(choices, value: str | None) -> str:
+    try:
+        return str(choices(value).label) if value else ""
+    except ValueError:
+        return value or ""

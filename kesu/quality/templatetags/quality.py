@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import template
 
 from kesu.quality import actions, selectors
-from kesu.quality.models import CapaStatus
 
 register = template.Library()
 
@@ -14,19 +13,17 @@ register = template.Library()
 def investigation_card(complaint, request) -> dict:
     """A summary (root cause, containment totals, 8D progress, CAPAs) and why the complaint cannot close yet."""
     user = getattr(request, "user", None)
-    investigation = selectors.investigation_of(complaint)
-    capas = selectors.capas_of(complaint)
-    disciplines = selectors.disciplines_of(complaint, investigation=investigation, capas=capas)
-    rows = selectors.containment_of(complaint)
+    summary = selectors.card_summary(complaint)
+    gate = actions.capa_gate_message(
+        complaint,
+        responsibility=summary["responsibility"] or "",
+        total=summary["capas"],
+        waiting=summary["capas"] - summary["verified"],
+    )
     return {
         "c": complaint,
-        "investigation": investigation,
-        "totals": selectors.containment_totals(rows),
-        "row_count": len(rows),
-        "progress": selectors.progress(disciplines),
-        "capas": capas,
-        "verified": sum(1 for x in capas if x.status == CapaStatus.VERIFIED),
-        "gate": actions.capa_gate_message(complaint),
+        **summary,
+        "gate": gate,
         "may_edit": actions.may_edit(complaint, user) if user is not None else False,
     }
 
