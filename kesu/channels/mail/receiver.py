@@ -67,9 +67,11 @@ def _key(message_id: str) -> str:
 
 
 def _replay(key: str) -> Outcome | None:
-    record = InboundMail.objects.filter(message_id=key).select_related("complaint").first()
-    if record is None:
+    # Unordered: the unique index answers; a default ordering would let the planner walk received_at instead.
+    found = list(InboundMail.objects.filter(message_id=key).select_related("complaint").order_by()[:1])
+    if not found:
         return None
+    record = found[0]
     return Outcome(
         outcome=record.outcome,
         number=record.complaint.number if record.complaint_id else "",
@@ -143,7 +145,8 @@ def _thread_target(mail: ParsedMail) -> tuple[Complaint | None, str]:
 
 
 def _complaint(number: str) -> Complaint | None:
-    return Complaint.objects.filter(number=number).select_related("customer").first()
+    found = list(Complaint.objects.filter(number=number).select_related("customer").order_by()[:1])
+    return found[0] if found else None
 
 
 def _is_customer(complaint: Complaint, sender: str) -> bool:

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from email.utils import parseaddr
 
 from aiosmtpd.controller import Controller
-from django.db import close_old_connections, connections
+from django.db import close_old_connections
 from django.utils import timezone
 
 from kesu.channels.addresses import complaints_address
@@ -34,11 +34,12 @@ log = logging.getLogger(__name__)
 
 
 def _handle(raw: bytes, envelope_from: str) -> Outcome:
+    # As a request does: a connection past CONN_MAX_AGE or broken is replaced, a healthy one kept.
     close_old_connections()
     try:
         return handle_message(raw, now=timezone.now(), via=MailVia.SMTP, envelope_from=envelope_from)
     finally:
-        connections.close_all()
+        close_old_connections()
 
 
 class KesuHandler:
