@@ -396,3 +396,14 @@ def test_the_complaint_page_shows_the_mail_its_reply_and_its_files(web):
     assert "快递延误一周未送达" in html and "请尽快处理。" in html and "旧内容" not in html
     assert "快递照片.jpg" in html and "发票.pdf" in html and ".eml" in html
     assert "setup.exe" in html  # named as refused on the timeline
+
+
+def test_receive_mail_asks_for_a_retry_when_the_mail_cannot_be_stored(db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("database unreachable")
+
+    monkeypatch.setattr("kesu.channels.mail.management.commands.receive_mail.handle_message", broken)
+    with pytest.raises(SystemExit) as exit_code:
+        run_receive_mail(sample("gb18030_base64.eml"))
+    assert exit_code.value.code == 75
+    assert not InboundMail.objects.exists()

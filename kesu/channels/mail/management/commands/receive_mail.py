@@ -28,5 +28,11 @@ class Command(BaseCommand):
             serve(host=host, port=port, out=self.stdout)
             return
         raw = sys.stdin.buffer.read()
-        outcome = handle_message(raw, now=timezone.now(), via=MailVia.STDIN)
+        try:
+            outcome = handle_message(raw, now=timezone.now(), via=MailVia.STDIN)
+        except Exception as exc:
+            # The mail could not be stored now (the database away): exit 75, EX_TEMPFAIL, so a mail server
+            # piping to this command keeps the message and tries again (handling is idempotent).
+            self.stderr.write(f"not handled, try again later: {exc}")
+            sys.exit(75)
         self.stdout.write(outcome.line())
