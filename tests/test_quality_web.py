@@ -73,6 +73,9 @@ def test_containment_rows_are_added_and_totalled(a_class, web):
     assert refused.status_code == 400 and ContainmentRow.objects.count() == 2
     page = client.get(f"/complaints/{a_class.number}/investigation?tab=containment").content.decode()
     assert 'data-total="checked">150<' in page and 'data-total="bad">5<' in page
+    # The timeline tells it in words: the event, the place and the disposition.
+    timeline = client.get(f"/complaints/{a_class.number}").content.decode()
+    assert "记录遏制措施" in timeline and "在制品" in timeline and "重工" in timeline
 
 
 def test_a_discipline_is_saved_from_its_form(a_class, web):

@@ -22,6 +22,7 @@ from kesu.complaints.models.attachment import EvidenceSource
 from kesu.complaints.models.complaint import ReviewState, SolutionType
 from kesu.complaints.states import TRANSITIONS, Status
 from kesu.followup.models import AgendaStatus, RevisitStatus
+from kesu.quality.models import CapaKind, DisciplineStatus, Disposition, Place, Responsibility, RootCauseCategory
 from kesu.routing.models import TaskKind, TaskStatus
 from kesu.rules.risk import family_of, normalise
 
@@ -71,6 +72,12 @@ CHOICES: dict[str, Any] = {
     "agenda_status": AgendaStatus,
     "alert_kind": AlertKind,
     "alert_key": AlertKey,
+    "responsibility": Responsibility,
+    "root_cause_category": RootCauseCategory,
+    "containment_place": Place,
+    "disposition": Disposition,
+    "capa_kind": CapaKind,
+    "discipline_status": DisciplineStatus,
 }
 
 
@@ -255,13 +262,36 @@ HIDDEN_DATA = {"internal", "attachment", "content_type", "deadline", "clock", "t
 # Keys whose meaning depends on the action.
 ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("sla_breach", "name"): (gettext_lazy("Clock"), "plain"),
-    ("message_sent", "to"): (gettext_lazy("Sent to"), "plain"),
+    ("message_sent", "sent_to"): (gettext_lazy("Sent to"), "plain"),
     ("message_sent", "text"): (gettext_lazy("Message"), "text"),
     ("customer_message", "text"): (gettext_lazy("Message"), "text"),
     **{
         (action, "kind"): (gettext_lazy("Kind of warning"), "alert_kind")
         for action in ("alert_opened", "alert_joined", "alert_acknowledged", "alert_closed")
     },
+    # The investigation, containment, 8D and CAPA events (kesu.quality.actions).
+    ("investigation_saved", "responsibility"): (gettext_lazy("Responsibility"), "responsibility"),
+    ("investigation_saved", "root_cause_category"): (gettext_lazy("Root cause category"), "root_cause_category"),
+    ("investigation_saved", "root_cause"): (gettext_lazy("Root cause"), "text"),
+    ("investigation_saved", "partner"): (gettext_lazy("Partner"), "plain"),
+    ("containment_added", "place"): (gettext_lazy("Place"), "containment_place"),
+    ("containment_added", "checked"): (gettext_lazy("Checked"), "plain"),
+    ("containment_added", "suspect"): (gettext_lazy("Suspect"), "plain"),
+    ("containment_added", "bad"): (gettext_lazy("Bad"), "plain"),
+    ("containment_added", "action"): (gettext_lazy("Action taken"), "text"),
+    ("containment_added", "disposition"): (gettext_lazy("Disposition"), "disposition"),
+    ("8d_updated", "discipline"): (pgettext_lazy("8D", "Discipline"), "plain"),
+    ("8d_updated", "status"): (gettext_lazy("Status"), "discipline_status"),
+    ("8d_revision", "revision"): (pgettext_lazy("8D", "Revision"), "plain"),
+    **{
+        (action, "capa"): (gettext_lazy("Corrective action"), "plain")
+        for action in ("capa_created", "capa_done", "capa_verified", "capa_breach")
+    },
+    ("capa_created", "kind"): (gettext_lazy("Kind"), "capa_kind"),
+    ("capa_created", "text"): (gettext_lazy("Action"), "text"),
+    ("capa_done", "evidence"): (gettext_lazy("Evidence"), "text"),
+    ("capa_verified", "method"): (gettext_lazy("Method"), "text"),
+    ("capa_verified", "effective"): (gettext_lazy("Effective"), "bool"),
 }
 TRIGGERS = {
     "manual": pgettext_lazy("escalation trigger", "by hand"),
