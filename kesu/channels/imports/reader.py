@@ -108,38 +108,30 @@ def _header_text(value: Any) -> str:
 def _xlsx_rows(path: Path) -> Callable[[], Iterator[tuple[int, list[Any]]]]:
     from openpyxl import load_workbook
 
-    def check() -> None:
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise file_error(_("The file is not a readable .xlsx workbook.")) from None
-        book.close()
+    try:
+        # Loaded once for every pass: a sheet without a <dimension> (files written by streaming tools) is read
+        # in full to size it when the workbook is opened.
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise file_error(_("The file is not a readable .xlsx workbook.")) from None
+    # Some tools write a wrong <dimension>: read every cell there is instead of trusting it.
+    sheet.reset_dimensions()
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            # Some tools write a wrong <dimension>: read every cell there is instead of trusting it.
-            sheet.reset_dimensions()
-            number = 0
-            for row in sheet.iter_rows():
-                values: list[Any] = []
-                for cell in row:
-                    row_number = getattr(cell, "row", None)
-                    if row_number is not None:
-                        number = row_number
-                    values.append(cell.value)
-                if not values:
-                    number += 1
-                    continue
-                # Only cells with a value carry their row; an empty row of EmptyCells counts on from the last one.
-                if all(getattr(c, "row", None) is None for c in row):
-                    number += 1
-                yield number, values
-        finally:
-            book.close()
+        number = 0
+        for row in sheet.iter_rows():
+            values: list[Any] = []
+            for cell in row:
+                row_number = getattr(cell, "row", None)
+                if row_number is not None:
+                    number = row_number
+                values.append(cell.value)
+            # Only cells with a value carry their row; an empty row counts on from the last one.
+            if not values or all(getattr(c, "row", None) is None for c in row):
+                number += 1
+            yield number, values
 
-    check()
     return rows
 
 
