@@ -42,8 +42,9 @@ class Responsibility(models.TextChoices):
     NONE = "none", pgettext_lazy("responsibility", "Nobody (not justified)")
 
 
-# The outside partners a responsibility names (its partner must be of the same kind).
-PARTNER_RESPONSIBILITIES = frozenset({Responsibility.SUPPLIER, Responsibility.CARRIER, Responsibility.INSTALLER})
+# The outside partners a responsibility names (its partner must be of the same kind). A tuple: the check
+# constraint lists them in this order, the same in every process (a set's order would change the migration).
+PARTNER_RESPONSIBILITIES = (Responsibility.SUPPLIER, Responsibility.CARRIER, Responsibility.INSTALLER)
 
 
 class RootCauseCategory(models.TextChoices):

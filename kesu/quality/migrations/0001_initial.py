@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='investigation',
-            constraint=models.CheckConstraint(condition=models.Q(('partner__isnull', True), ('responsibility__in', ['supplier', 'installer', 'carrier']), _connector='OR'), name='investigation_partner_is_outside'),
+            constraint=models.CheckConstraint(condition=models.Q(('partner__isnull', True), ('responsibility__in', ['supplier', 'carrier', 'installer']), _connector='OR'), name='investigation_partner_is_outside'),
         ),
         migrations.AddConstraint(
             model_name='revision',
