@@ -8,7 +8,8 @@ A benchmark, not a test (`make test` never runs it). It writes a sheet of `--row
 headers; received dates over the last three years written as Excel dates in the .xlsx and as 2024/3/5 14:30 or
 2024年3月5日 text in the .csv; 60,000 customers for 100,000 rows, so two in five complaints are by a returning
 customer; four in five closed or archived; every type of the service playbook by its Chinese name; a legacy
-number each), then for each format imports it into a fresh database of its own (`--db-name`, default
+number each; kept under var/bench/ and reused by the next run unless --regenerate), then for each format imports
+it into a fresh database of its own (`--db-name`, default
 kesu_bench_import: a SQLite file under var/bench/, or a database of that name on the server DATABASE_URL names,
 which itself is never touched) — migrated, the `service` playbook loaded — and prints rows/s of the dry run and of
 the import, and the peak memory of the process.
@@ -148,6 +149,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=["xlsx", "csv", "both"], default="both")
     parser.add_argument("--db-name", default="kesu_bench_import")
+    parser.add_argument("--regenerate", action="store_true", help="write the sheets again (else reused)")
     args = parser.parse_args()
 
     url = database_url(args.db_name)
@@ -159,15 +161,20 @@ def main() -> None:
     playbook = yaml.safe_load((ROOT / "playbooks" / "service.yaml").read_text(encoding="utf-8"))
     type_names = [t.get("name", "") for t in playbook.get("categories", []) if t.get("name")]
     start = time.perf_counter()
-    rows = sheet_rows(args.rows, type_names)
     files = []
     if args.format in ("xlsx", "both"):
         files.append(work / f"import_{args.rows}.xlsx")
-        write_xlsx(files[-1], rows)
     if args.format in ("csv", "both"):
         files.append(work / f"import_{args.rows}.csv")
-        write_csv(files[-1], rows)
-    print(f"wrote {', '.join(f.name for f in files)} ({args.rows:,} rows) in {time.perf_counter() - start:.1f} s")
+    missing = [f for f in files if args.regenerate or not f.exists()]
+    if missing:
+        rows = sheet_rows(args.rows, type_names)
+        for path in missing:
+            # Written under another name first: a concurrent run never reads a half-written sheet.
+            partial = path.with_name(f".{path.name}.{os.getpid()}")
+            (write_xlsx if path.suffix == ".xlsx" else write_csv)(partial.with_suffix(path.suffix), rows)
+            partial.with_suffix(path.suffix).replace(path)
+        print(f"wrote {', '.join(f.name for f in missing)} ({args.rows:,} rows) in {time.perf_counter() - start:.1f} s")
     for path in files:
         fresh_database(url, args.db_name)
         manage(url, "migrate", "--verbosity", "0")
