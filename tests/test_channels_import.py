@@ -283,3 +283,18 @@ def test_future_dates_and_unknown_types_name_their_columns(service, tmp_path):
     assert lines[0].startswith("row 2: received_at: ")
     assert lines[1].startswith("row 3: type_code: ") and lines[2].startswith("row 3: channel: ")
     assert lines[3].startswith("row 4: phone: ")
+
+
+def test_history_raises_no_early_warning_and_is_not_routed(service, tmp_path):
+    from kesu.alerts.models import Alert
+
+    now = timezone.localtime()
+    headers = ["受理时间", "客户名称", "联系电话", "投诉内容", "产品编码", "批号"]
+    # Four complaints about one batch within hours: recorded at intake, they would raise a batch warning.
+    text = "热水器漏电，外壳麻手"
+    rows = [
+        [f"{now - dt.timedelta(hours=h):%Y-%m-%d %H:%M}", "张伟", f"138{h:08d}", text, "P1", "B1"] for h in range(1, 5)
+    ]
+    assert run(write_csv(tmp_path / "w.csv", rows, headers=headers)) == (0, "imported 4", "")
+    assert not Alert.objects.exists()
+    assert set(Complaint.objects.values_list("owner", "department", "severity", "priority")) == {(None, None, "", "")}
