@@ -91,7 +91,7 @@ class ImportResult:
 class _Pending:
     row: ImportRow
     clean: dict[str, Any]
-    customer: Customer | None = None
+    customer: _Person | None = None
     number: str = ""
 
 
@@ -115,9 +115,9 @@ class Importer:
                 if name:
                     self._type_names.setdefault(name.strip().lower(), c.code)
         self._pending: list[_Pending] = []
-        self._customers: dict[tuple[str, str], Customer] = {}  # ("phone", value) → customer
+        self._customers: dict[tuple[str, str], _Person] = {}  # ("phone", value) → customer
+        self._people: dict[int, _Person] = {}  # customer id → customer
         self._looked_up: set[tuple[str, str]] = set()
-        self._seen: set[int] = set()
         self._inserter = _RawInsert(Complaint)  # id() of customers who have a complaint in this import or before it
         self.result = ImportResult()
 
@@ -232,7 +232,8 @@ class Importer:
 
     def _attach_customers(self, batch: list[_Pending]) -> None:
         """Each row's customer: one on file (external id, then phone, then e-mail, as an intake looks), one made
-        by an earlier row, or a new one; new ones inserted in one statement, the returning ones marked existing."""
+        by an earlier row, or a new one; new ones inserted in one statement, the returning ones marked existing.
+        What is remembered of each customer across batches is a _Person (a few fields), not a model instance."""
         wanted: dict[str, set[str]] = defaultdict(set)
         for p in batch:
             for key, value in _keys(p.clean):
@@ -242,16 +243,20 @@ class Importer:
             chunk = sorted(values)
             for start in range(0, len(chunk), 500):
                 part = chunk[start : start + 500]
-                for customer in Customer.objects.filter(**{f"{key}__in": part}):
-                    self._customers.setdefault((key, getattr(customer, key)), customer)
-                    self._seen.add(id(customer))
+                found = Customer.objects.filter(**{f"{key}__in": part}).values_list(
+                    "pk", "name", "company", "relationship", key
+                )
+                for pk, name, company, relationship, value in found:
+                    person = self._people.get(pk) or _Person(pk, name, company, relationship, seen=True)
+                    self._people[pk] = person
+                    self._customers.setdefault((key, value), person)
             self._looked_up.update((key, v) for v in values)
-        new: list[Customer] = []
-        returning: list[Customer] = []
+        new: list[tuple[_Person, Customer]] = []
+        returning: list[int] = []
         for p in batch:
             keys = _keys(p.clean)
-            customer = next((self._customers[k] for k in keys if k in self._customers), None)
-            if customer is None:
+            person = next((self._customers[k] for k in keys if k in self._customers), None)
+            if person is None:
                 clean = p.clean
                 customer = Customer(
                     name=clean["customer_name"],
@@ -261,29 +266,46 @@ class Importer:
                     relationship=clean["customer_relationship"] or Relationship.NEW,
                     created_by=self.actor,
                 )
+                person = _Person(None, customer.name, customer.company, customer.relationship, seen=False)
                 for key, value in keys:
                     if (key, value) not in self._customers:  # a key another customer holds stays empty here
                         setattr(customer, key, value)
-                        self._customers[(key, value)] = customer
-                new.append(customer)
-            elif id(customer) in self._seen and customer.relationship == Relationship.NEW:
-                customer.relationship = Relationship.EXISTING
-                if customer.pk is not None:
-                    returning.append(customer)
-            self._seen.add(id(customer))
-            p.customer = customer
+                        self._customers[(key, value)] = person
+                new.append((person, customer))
+            elif person.seen and person.relationship == Relationship.NEW:
+                person.relationship = Relationship.EXISTING
+                if person.pk is not None:
+                    returning.append(person.pk)
+            person.seen = True
+            p.customer = person
         if new:
-            Customer.objects.bulk_create(new, batch_size=500)
+            # A customer who comes back within the batch is created "existing".
+            for person, customer in new:
+                customer.relationship = person.relationship
+            Customer.objects.bulk_create([customer for _person, customer in new], batch_size=500)
+            for person, customer in new:
+                person.pk = customer.pk
+                self._people[customer.pk] = person
         if returning:
-            Customer.objects.filter(pk__in=[c.pk for c in returning], relationship=Relationship.NEW).update(
+            Customer.objects.filter(pk__in=returning, relationship=Relationship.NEW).update(
                 relationship=Relationship.EXISTING, updated_at=self.now
             )
+
+
+class _Person:
+    """What an import keeps of a customer: the key of the complaints, what their search document names, and
+    whether they have a complaint already (then a second one makes them "existing")."""
+
+    __slots__ = ("company", "name", "pk", "relationship", "seen")
+
+    def __init__(self, pk: int | None, name: str, company: str, relationship: str, *, seen: bool) -> None:
+        self.pk, self.name, self.company, self.relationship, self.seen = pk, name, company, relationship, seen
 
 
 class _Document:
     """What the search document reads of a complaint (kesu.search.documents.complaint_fields), without a model."""
 
-    def __init__(self, values: dict[str, Any], customer: Customer) -> None:
+    def __init__(self, values: dict[str, Any], customer: _Person) -> None:
         self.__dict__.update(values)
         self.customer = customer
 
