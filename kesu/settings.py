@@ -225,6 +225,12 @@ KESU_WEBHOOK_TIMEOUT = int(os.environ.get("KESU_WEBHOOK_TIMEOUT", "10"))
 KESU_COMPLAINTS_EMAIL = os.environ.get("KESU_COMPLAINTS_EMAIL", "complaints@localhost")
 KESU_IMAP_URL = os.environ.get("KESU_IMAP_URL", "")
 KESU_TRACK_LINK_DAYS = int(os.environ.get("KESU_TRACK_LINK_DAYS", "90"))
+KESU_IMAP_PROCESSED_FOLDER = os.environ.get("KESU_IMAP_PROCESSED_FOLDER", "kesu/processed")
+KESU_IMAP_CA_FILE = os.environ.get("KESU_IMAP_CA_FILE", "")
+KESU_MAIL_MAX_BYTES = int(os.environ.get("KESU_MAIL_MAX_BYTES", str(40 * 1024 * 1024)))
+KESU_SMS_TIMEOUT = int(os.environ.get("KESU_SMS_TIMEOUT", "10"))
+KESU_IMPORT_MAX_BYTES = int(os.environ.get("KESU_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+KESU_INBOUND_FAILURES_PER_MINUTE = int(os.environ.get("KESU_INBOUND_FAILURES_PER_MINUTE", "60"))
 
 LOGGING = {
     "version": 1,

@@ -210,7 +210,7 @@ def test_the_acknowledgement_arrives_with_the_number_the_first_response_time_the
     sent = Event.objects.get(complaint=c, action="message_sent")
     assert sent.internal is False
     assert sent.data["channel"] == "email" and sent.data["template"] == "acknowledgement"
-    assert sent.data["to"] == "z***@customer.example" and CUSTOMER_MAIL not in json.dumps(sent.data)
+    assert sent.data["sent_to"] == "z***@customer.example" and CUSTOMER_MAIL not in json.dumps(sent.data)
     assert sent.data["text"] == text.strip()
     message = OutboundMessage.objects.get(complaint=c)
     assert message.message_id == mail["Message-ID"] and message.delivery.status == "sent"

@@ -257,8 +257,29 @@ DATA_FIELDS: dict[str, tuple[Any, str]] = {
     "tags": (gettext_lazy("Tags"), "list"),
     "via": (gettext_lazy("Came by"), "plain"),
     "template": (gettext_lazy("Message template"), "plain"),
+    "subject": (gettext_lazy("Subject"), "plain"),
+    "refused_files": (gettext_lazy("Files refused"), "plain"),
+    "refers_to": (gettext_lazy("Refers to complaint"), "plain"),
+    "external_event_id": (gettext_lazy("Their event id"), "plain"),
+    "file": (gettext_lazy("Imported from"), "plain"),
+    "row": (gettext_lazy("Row"), "plain"),
+    "legacy_number": (gettext_lazy("Old number"), "plain"),
 }
-HIDDEN_DATA = {"internal", "attachment", "content_type", "deadline", "clock", "task", "campaign", "owner_choice"}
+HIDDEN_DATA = {
+    "internal",
+    "attachment",
+    "attachments",
+    "content_type",
+    "deadline",
+    "clock",
+    "task",
+    "campaign",
+    "owner_choice",
+    "message_id",
+    "form",
+    "language",
+    "run",
+}
 # Keys whose meaning depends on the action.
 ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("sla_breach", "name"): (gettext_lazy("Clock"), "plain"),

@@ -245,13 +245,14 @@ def _thread(
             # first one's commit and then fails on the unique Message-ID, before writing anything.
             _record(mail, key=key, via=via, now=now, outcome=MailOutcome.THREADED, complaint=complaint, refused=refused)
             do_customer_message(
-                complaint,
-                now=now,
-                text=text,
-                via="email",
-                attachments=files + _original(mail, raw, now),
-                data=_event_data(mail, refused),
+                complaint, now=now, text=text, via="email", attachments=files, data=_event_data(mail, refused)
             )
+            # The original is the company's record of the mail, not a file the customer sent: not counted in
+            # the message (the customer's tracking page would show it as their attachment).
+            for filename, content in _original(mail, raw, now):
+                do_add_attachment(
+                    complaint, actor=None, now=now, content=content, filename=filename, source=EvidenceSource.CUSTOMER
+                )
     except IntegrityError:
         replay = _replay(key)
         if replay is None:

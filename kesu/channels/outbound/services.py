@@ -323,7 +323,7 @@ def send_automatic(event: Event) -> OutboundMessage | None:
                 action="message_sent",
                 to_status=complaint.status,
                 from_status=complaint.status,
-                data={"text": text, "channel": channel, "template": template, "to": mask(channel, to)},
+                data={"text": text, "channel": channel, "template": template, "sent_to": mask(channel, to)},
                 internal=False,
             )
             return queue(complaint, draft, event=sent, actor=None, now=now, gateway=gateway)

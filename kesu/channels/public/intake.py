@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kesu.complaints import actions
@@ -139,7 +140,11 @@ def do_submit(sub: Submission, *, address: str, now: dt.datetime, require_challe
 
     try:
         complaint, _created = actions.do_create(
-            data, actor=None, now=now, event_data={"via": "web_form", "form": source}, on_created=on_created
+            data,
+            actor=None,
+            now=now,
+            event_data={"via": "web_form", "form": source, "language": get_language() or "zh-hans"},
+            on_created=on_created,
         )
     except DomainError as exc:
         raise _renamed(exc) from None
