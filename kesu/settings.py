@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "kesu.channels.inbound",
     "kesu.channels.imports",
     "kesu.quality",
+    "kesu.solutions",
+    "kesu.scripts",
     "kesu.web",
     "huey.contrib.djhuey",
 ]

@@ -7,15 +7,18 @@ from .routers import (
     alerts,
     cases,
     collaboration,
+    compensations,
     complaints,
     imports,
     inbound,
+    letters,
     messages,
     preferences,
     public,
     quality,
     reference,
     reports,
+    scripts,
     triage,
     workbench,
 )
@@ -46,6 +49,9 @@ api.add_router("", inbound.router)
 api.add_router("", messages.router)
 api.add_router("", imports.router)
 api.add_router("", quality.router)
+api.add_router("", compensations.router)
+api.add_router("", scripts.router)
+api.add_router("", letters.router)
 
 
 @api.get("/health", auth=None, tags=["system"], summary="Liveness and database check")

@@ -4,12 +4,15 @@ from django.urls import path
 from . import (
     alert_views,
     case_views,
+    compensation_views,
     followup_views,
     import_views,
+    letter_views,
     public_views,
     quality_views,
     reply_views,
     report_views,
+    script_views,
     triage_views,
     views,
     workbench_views,
@@ -75,4 +78,7 @@ urlpatterns = [
     *reply_views.urlpatterns,
     *import_views.urlpatterns,
     *quality_views.urlpatterns,
+    *compensation_views.urlpatterns,
+    *script_views.urlpatterns,
+    *letter_views.urlpatterns,
 ]

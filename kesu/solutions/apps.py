@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SolutionsConfig(AppConfig):
+    name = "kesu.solutions"
+    label = "solutions"
+    verbose_name = _("Solutions and compensation")
+    default_auto_field = "django.db.models.BigAutoField"

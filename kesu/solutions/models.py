@@ -1,0 +1,3 @@
+"""Models of solutions and compensation."""
+
+from __future__ import annotations
