@@ -295,7 +295,7 @@ ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("investigation_saved", "root_cause_category"): (gettext_lazy("Root cause category"), "root_cause_category"),
     ("investigation_saved", "root_cause"): (gettext_lazy("Root cause"), "text"),
     ("investigation_saved", "partner"): (gettext_lazy("Partner"), "plain"),
-    ("containment_added", "place"): (gettext_lazy("Place"), "containment_place"),
+    ("containment_added", "place"): (pgettext_lazy("containment", "Place"), "containment_place"),
     ("containment_added", "checked"): (gettext_lazy("Checked"), "plain"),
     ("containment_added", "suspect"): (gettext_lazy("Suspect"), "plain"),
     ("containment_added", "bad"): (gettext_lazy("Bad"), "plain"),
