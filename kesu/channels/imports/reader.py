@@ -119,18 +119,9 @@ def _xlsx_rows(path: Path) -> Callable[[], Iterator[tuple[int, list[Any]]]]:
     sheet.reset_dimensions()
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        number = 0
-        for row in sheet.iter_rows():
-            values: list[Any] = []
-            for cell in row:
-                row_number = getattr(cell, "row", None)
-                if row_number is not None:
-                    number = row_number
-                values.append(cell.value)
-            # Only cells with a value carry their row; an empty row counts on from the last one.
-            if not values or all(getattr(c, "row", None) is None for c in row):
-                number += 1
-            yield number, values
+        # openpyxl yields an empty row for each row the file leaves out, so rows count from 1 as Excel's do.
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, list(values)
 
     return rows
 
