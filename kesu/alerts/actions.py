@@ -9,9 +9,11 @@ received after it closed — opens a new alert. The database allows one live ale
 (`alert_one_live_per_group`); on PostgreSQL the intakes of one group also take a transaction-level
 advisory lock, so two concurrent intakes count each other's complaints instead of both falling short.
 
-Cost per intake: the playbook, the group's live (or recently closed) alerts and one conditional count
-over the complaints of the window — indexed on (product_code, received_at), (batch_no, received_at) and
-(customer, received_at). Only an opening reads the group's complaints.
+Cost per intake: the playbook (none: the intake passes its cached rules), the group's live (or recently closed)
+alerts and one conditional count over the complaints of the window — indexed on (product_code, received_at),
+(batch_no, received_at) and (customer, received_at). Only an opening reads the group's complaints. A customer the
+intake created has only this complaint: no churn group to look at (unless its threshold is 1); an intake without
+product code and batch of a new customer costs nothing.
 """
 
 from __future__ import annotations
@@ -122,9 +124,19 @@ def _lock(groups: list[Group]) -> None:
         )
 
 
-def on_intake(complaint: Complaint, *, now: dt.datetime) -> list[Alert]:
-    """Open or join the alerts of the new complaint's groups; returns the alerts it is now in."""
-    groups = groups_of(complaint, rules_from(active_playbook()))
+def on_intake(
+    complaint: Complaint, *, now: dt.datetime, rules: Rules | None = None, new_customer: bool = False
+) -> list[Alert]:
+    """Open or join the alerts of the new complaint's groups; returns the alerts it is now in.
+
+    `rules`: rules_from(the active playbook) when the caller read it already. `new_customer`: the customer was
+    created by this intake, so this is their only complaint: no churn alert of theirs is live, and their count
+    (1) reaches a churn threshold of 1 only."""
+    if rules is None:
+        rules = rules_from(active_playbook())
+    groups = groups_of(complaint, rules)
+    if new_customer and rules.churn_threshold > 1:
+        groups = [g for g in groups if g.field != AlertKey.CUSTOMER]
     if not groups:
         return []
     _lock(groups)

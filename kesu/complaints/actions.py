@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import REVIEW_RANK
 from kesu.alerts import actions as alerts
+from kesu.core import config
 from kesu.core.dates import day_start
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.models import Organization
@@ -33,10 +34,11 @@ from kesu.followup import services as followup
 from kesu.notifications.services import notify
 from kesu.routing import services as routing
 from kesu.rules import feedback
-from kesu.rules.classify import classify, text_risks, triage_suggestion
+from kesu.rules.classify import classify, complaint_text, text_risks
 from kesu.rules.playbooks import active_playbook, active_rules
 from kesu.sla import clocks
 from kesu.sla.models import Deadline
+from kesu.triage import suggest
 
 from . import writequeue
 from .classification import MAX_LEVEL, Flag, Level, Priority, Severity
@@ -416,8 +418,9 @@ def _locked_customer(keys: dict[str, str]) -> Customer | None:
 CUSTOMER_EDIT_ROLES = frozenset({"agent", "supervisor", "director", "manager", "admin"})
 
 
-def _customer_for(clean: dict[str, Any], *, actor: User | None) -> tuple[Customer, dict[str, list[Any]]]:
-    """The customer this complaint is about, and what intake changed on a known one ({field: [old, new]}).
+def _customer_for(clean: dict[str, Any], *, actor: User | None) -> tuple[Customer, dict[str, list[Any]], bool]:
+    """The customer this complaint is about, what intake changed on a known one ({field: [old, new]}), and
+    whether this intake created it.
 
     Found or created so that concurrent intakes for one new phone meet on one record: the unique keys
     refuse the second insert, which then reads the first one's. The row stays locked until the complaint
@@ -440,7 +443,7 @@ def _customer_for(clean: dict[str, Any], *, actor: User | None) -> tuple[Custome
                     created_by=actor,
                     **keys,
                 )
-            return customer, {}
+            return customer, {}, True
         except IntegrityError:
             customer = _locked_customer(keys)
             if customer is None:  # pragma: no cover - the key that collided is there now
@@ -477,7 +480,7 @@ def _customer_for(clean: dict[str, Any], *, actor: User | None) -> tuple[Custome
         attr: ([old, new] if attr in ("relationship", "company") else ["", "***"])
         for attr, (old, new) in changes.items()
     }
-    return customer, shown
+    return customer, shown, False
 
 
 def search_text_for(complaint: Complaint) -> str:
@@ -551,7 +554,9 @@ def _idempotent_replay(actor: User, key: str, fingerprint: str) -> Complaint | N
 @dataclass
 class _Reference:
     """What an intake reads of the configuration (active playbook, its rules and clocks, the types, the business
-    calendar, the number prefix), read once and before the write lock is taken."""
+    calendar, the number prefix, the triage model), read before the write lock is taken — and once per change of
+    the configuration in each process (kesu.core.config: one query of the stamp per intake). Shared by the
+    process's threads: read-only."""
 
     prefix: str
     playbook: Any
@@ -559,10 +564,16 @@ class _Reference:
     categories: dict[str, Category]
     definitions: list
     calendar: Any
+    triage: tuple[Any, Any, dict[str, float]]
 
     @classmethod
     def read(cls) -> _Reference:
+        return config.cached("intake_reference", cls._build)
+
+    @classmethod
+    def _build(cls) -> _Reference:
         from kesu.sla.calendar_store import default_calendar
+        from kesu.triage.suggester import current_model
 
         prefix = Organization.objects.values_list("complaint_prefix", flat=True).first()
         return cls(
@@ -572,6 +583,7 @@ class _Reference:
             categories={c.code: c for c in Category.objects.filter(active=True).order_by("sort_order", "code")},
             definitions=clocks.definitions(),
             calendar=default_calendar(),
+            triage=current_model(),
         )
 
     def setting(self, key: str, default: Any) -> Any:
@@ -593,7 +605,7 @@ class _Intake:
 def _analyse_intake(clean: dict[str, Any], reference: _Reference) -> _Intake:
     probe = Complaint(title=clean["title"], description=clean["description"])
     hits = text_risks(probe)
-    suggestion = triage_suggestion(probe, types=list(reference.categories), hits=hits)
+    suggestion = suggest(complaint_text(probe), types=list(reference.categories), hits=hits, model=reference.triage)
     category = clean["category"]
     if category is None and suggestion.get("type_code"):
         category = reference.categories.get(suggestion["type_code"])
@@ -611,7 +623,7 @@ def _insert_complaint(
     """Inside the intake's transaction: the customer, the repeats, the rules, then one insert of the complaint
     with its classification and next deadline, and its links, events and deadlines in one insert each."""
     reference = intake.reference
-    customer, customer_changes = _customer_for(clean, actor=actor)
+    customer, customer_changes, new_customer = _customer_for(clean, actor=actor)
     complaint = Complaint(
         status=S.NEW,
         customer=customer,
@@ -700,7 +712,7 @@ def _insert_complaint(
     _after_classification(
         complaint, old_level=None, actor=actor, now=now, trigger="intake", major=reference.setting("major", {})
     )
-    alerts.on_intake(complaint, now=now)
+    alerts.on_intake(complaint, now=now, rules=alerts.rules_from(reference.playbook), new_customer=new_customer)
     return complaint
 
 
@@ -1007,8 +1019,13 @@ def do_propose_solution(
     solution_type: str,
     detail: str,
     compensation_amount: Any = None,
+    compensation_id: Any = None,
     version: int | None = None,
 ) -> Complaint:
+    """Propose a solution; any compensation it carries is an approved one of kesu.solutions (`compensation_id`,
+    or a `compensation_amount` equal to one), else a 409 naming `compensation`."""
+    from kesu.solutions.actions import proposal_compensation
+
     errors: dict[str, list[str]] = {}
     for fn in (
         lambda: _choice(solution_type, SolutionType, "solution_type", required=True),
@@ -1024,6 +1041,8 @@ def do_propose_solution(
     amount = _money(compensation_amount, "compensation_amount")
     with transaction.atomic():
         c, _t = _lock(complaint, actor=actor, action="propose_solution", version=version)
+        granted = proposal_compensation(c, compensation_id=compensation_id, amount=amount)
+        amount = granted.amount if granted is not None else None
         before = c.status
         c.status = S.SOLUTION_PROPOSED
         c.solution_type = solution_type
@@ -1049,6 +1068,7 @@ def do_propose_solution(
                 "solution_type": solution_type,
                 "detail": c.solution_detail,
                 "compensation_amount": _json_value(amount),
+                **({"compensation": granted.pk, "compensation_kind": granted.kind} if granted else {}),
             },
             internal=False,
             clock_events=("propose_solution", "customer_update"),

@@ -33,3 +33,16 @@ class DailySequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.day:%Y%m%d}: {self.value}"
+
+
+class ConfigStamp(models.Model):
+    """One row whose token changes whenever the configuration an intake reads changes (kesu.core.config).
+
+    Database triggers on the watched tables set a new random token in the changing transaction, whatever
+    writes there (a playbook load, the admin, a rule edit, a calendar sync, a retrained triage model): each
+    process compares the token with the one its cached configuration was read under."""
+
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"configuration {self.token}"

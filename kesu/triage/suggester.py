@@ -82,8 +82,10 @@ def suggest(
     *,
     types: Sequence[str] | None = None,
     hits: Iterable[RiskHit] | None = None,
+    model: tuple[int | None, LinearModel | None, dict[str, float]] | None = None,
 ) -> dict[str, Any]:
-    """The suggestion for `text`. `hits`: the risk analyser's findings when the caller already has them."""
+    """The suggestion for `text`. `hits`: the risk analyser's findings when the caller already has them;
+    `model`: current_model() when the caller read it already (an intake's cached configuration)."""
     from kesu.rules import feedback
 
     if types is None:
@@ -92,7 +94,7 @@ def suggest(
     if hits is None:
         hits = analyse(text, disabled_terms=feedback.disabled_terms())
     hits = list(hits)
-    version, model, blend = current_model()
+    version, model, blend = current_model() if model is None else model
     lexicon = rank_types(text)
     probabilities, support = model.predict(text) if model is not None else (None, None)
     ranked = type_distribution(types=types, lexicon=lexicon, model=probabilities, blend=blend, support=support)
