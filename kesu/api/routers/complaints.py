@@ -133,7 +133,7 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "triage": ("type_code", "severity", "priority", "level", "justified", "reason"),
     "assign": ("department", "owner", "reason"),
     "start": (),
-    "propose_solution": ("solution_type", "detail", "compensation_amount"),
+    "propose_solution": ("solution_type", "detail", "compensation_id", "compensation_amount"),
     "customer_response": ("accepted", "comment"),
     "resolve": ("summary",),
     "rate": ("score", "comment"),

@@ -75,6 +75,7 @@ class ActionIn(Body):
     solution_type: str | None = None
     detail: str | None = None
     compensation_amount: Money | None = None
+    compensation_id: StrictInt | None = Field(None, description="propose_solution: an approved compensation's id")
     accepted: bool | None = None
     comment: str | None = None
     summary: str | None = None
