@@ -48,6 +48,11 @@ def handle(c, admin, *, start, department, owner, ack_after, resolve_after=None,
     if resolve_after is None:
         return c
     proposed = start + resolve_after - dt.timedelta(hours=1)
+    if compensation:
+        from kesu.solutions.actions import do_request_compensation
+
+        do_request_compensation(c, actor=admin, now=proposed - dt.timedelta(minutes=1), kind="cash",
+                                amount=compensation, reason="补偿")  # fmt: skip
     c = act(c, admin, "propose_solution", proposed, solution_type="exchange", detail="换新机一台",
             compensation_amount=compensation)  # fmt: skip
     c = act(c, admin, "customer_response", proposed + dt.timedelta(minutes=10), accepted=True)

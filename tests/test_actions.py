@@ -131,7 +131,7 @@ CASES = [
             "propose_solution",
             "investigating",
             "handler",
-            {"solution_type": "exchange", "detail": "换新机一台", "compensation_amount": "200"},
+            {"solution_type": "exchange", "detail": "换新机一台"},
             "solution_proposed",
             "assigned",
             "invalid_transition",

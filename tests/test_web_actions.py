@@ -99,6 +99,12 @@ def test_the_whole_road_through_the_forms(web, users, complaint, departments):
     ]
     for user, action, data in steps:
         c.refresh_from_db()
+        if action == "propose_solution":  # the proposal carries an approved compensation
+            from kesu.solutions.actions import do_request_compensation
+
+            do_request_compensation(
+                c, actor=users["supervisor"], now=timezone.now(), kind="cash", amount="100", reason="误工"
+            )
         r = _act(web(user), c, action, data)
         assert r.status_code == 302, (
             action,

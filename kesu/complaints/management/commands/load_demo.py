@@ -650,6 +650,18 @@ class Demo:
             actor = self._actor(step.who, complaint)
             kwargs = step.kwargs(complaint) if callable(step.kwargs) else dict(step.kwargs)
             try:
+                if step.action == "propose_solution" and kwargs.get("compensation_amount"):
+                    # A proposal carries only approved compensation: the GM office grants it first.
+                    from kesu.solutions.actions import do_request_compensation
+
+                    do_request_compensation(
+                        complaint,
+                        actor=self.users["manager"],
+                        now=at,
+                        kind="cash",
+                        amount=kwargs["compensation_amount"],
+                        reason=kwargs["detail"][:200],
+                    )
                 complaint = actions.ACTIONS[step.action](complaint, actor=actor, now=at, **kwargs)
             except DomainError as exc:
                 raise CommandError(
