@@ -12,6 +12,14 @@ class Organization(models.Model):
     hotline = models.CharField(_("customer hotline"), max_length=40, blank=True)
     complaints_email = models.EmailField(_("complaints e-mail"), blank=True)
     demo_loaded_at = models.DateTimeField(_("demo data loaded at"), null=True, blank=True)
+    # Printed on the letters to customers (kesu.documents.letters): PNG, JPEG or SVG.
+    logo = models.FileField(_("logo"), upload_to="organisation/", blank=True)
+    seal = models.FileField(
+        _("seal"),
+        upload_to="organisation/",
+        blank=True,
+        help_text=_("The company seal (公章) printed on the reply letter: a PNG with a transparent background."),
+    )
 
     class Meta:
         verbose_name = _("organisation")

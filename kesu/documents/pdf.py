@@ -38,7 +38,17 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     html = render_html(template, context)
     # No base_url: templates carry their styles inline and fetch nothing, so rendering never reaches the
     # network or the file system on a template's behalf.
-    return HTML(string=html, url_fetcher=_refuse).write_pdf()
+    return HTML(string=html, url_fetcher=_fetcher()).write_pdf()
+
+
+def _fetcher():
+    """Only data: URLs (an image inlined in the template: a logo, a seal), which reach neither the network nor the
+    file system; anything else is refused."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # WeasyPrint before 68: a plain function
+        return _refuse
+    return URLFetcher(allowed_protocols=("data",))
 
 
 def _refuse(url: str, *args: Any, **kwargs: Any):

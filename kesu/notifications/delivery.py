@@ -282,11 +282,32 @@ def _send_email(d: DeliveryRow, mailer: Mailer) -> None:
             from_email=msg.get("from", ""),
             reply_to=msg.get("reply_to", ""),
             headers=msg.get("headers") or {},
+            attachments=_files(msg.get("attachments") or []),
         )
         return
     mailer.send(
         to=d.target, subject=messages.subject(msg), text=messages.email_text(msg), html=messages.email_html(msg)
     )
+
+
+def _files(ids: list) -> list[tuple[str, bytes, str]]:
+    """The complaint's attachments a customer e-mail carries (their ids in the payload), read when it is sent."""
+    if not ids:
+        return []
+    from kesu.complaints.models import Attachment
+
+    rows = Attachment.objects.in_bulk([i for i in ids if isinstance(i, int)])
+    files = []
+    for pk in ids:
+        row = rows.get(pk)
+        if row is None:
+            raise DeliveryFailed(f"attachment {pk} is gone", permanent=True)
+        try:
+            with row.file.open("rb") as fh:
+                files.append((row.original_name, fh.read(), row.content_type))
+        except OSError as exc:
+            raise DeliveryFailed(f"attachment {pk} cannot be read: {reason_of(exc)}") from exc
+    return files
 
 
 def _send_webhook(d: DeliveryRow, hooks: dict, unreachable: dict[int, str], *, now: dt.datetime) -> None:

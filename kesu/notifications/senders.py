@@ -54,9 +54,10 @@ class Mailer:
         from_email: str = "",
         reply_to: str = "",
         headers: dict[str, str] | None = None,
+        attachments: list[tuple[str, bytes, str]] | None = None,
     ) -> None:
         """`headers`: extra ones (Message-ID, In-Reply-To, References, Auto-Submitted); a Message-ID given
-        here is the message's own instead of a generated one."""
+        here is the message's own instead of a generated one. `attachments`: (file name, content, MIME type)."""
         if self._down:
             raise DeliveryFailed(self._down, unreachable=True)
         if self._connection is None:
@@ -79,6 +80,8 @@ class Mailer:
         )
         if html:
             message.attach_alternative(html, "text/html")
+        for name, content, mimetype in attachments or ():
+            message.attach(name, content, mimetype)
         try:
             accepted = message.send()
         except Exception as exc:

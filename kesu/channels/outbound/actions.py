@@ -81,3 +81,45 @@ def do_send_message(
             automatic=False,
         )
         return services.queue(complaint, draft, event=event, actor=actor, now=now, gateway=gateway)
+
+
+def queue_email_with_attachments(
+    complaint: Complaint,
+    *,
+    actor: User,
+    now: dt.datetime,
+    key: str,
+    template: str,
+    text: str,
+    subject: str,
+    language: str,
+    attachments: list[int],
+    event: Event | None = None,
+) -> OutboundMessage:
+    """An e-mail to the customer carrying files already kept on the complaint (its Attachment ids), framed by the
+    `template` message (e.g. "reply") in `language`, queued in the caller's transaction like every message to the
+    customer (threaded, sent after commit with retries). The caller writes the timeline `event` it belongs to;
+    `key` makes it once.
+    """
+    possible = services.contact_channels(complaint, gateway=None)
+    if MessageChannel.EMAIL.value not in possible:
+        raise ValidationFailed(_("The customer has no e-mail address."), field="email")
+    with translation.override(language):
+        values = services.values_for(complaint, language, text=text)
+        _subject, body = services.compose(template, language, values)
+    draft = services.Draft(
+        key=key,
+        template=template,
+        channel=MessageChannel.EMAIL,
+        to=possible[MessageChannel.EMAIL.value],
+        language=language,
+        subject=services.subject_line(subject, complaint.number),
+        text=body,
+        automatic=False,
+    )
+    message = services.queue(complaint, draft, event=event, actor=actor, now=now)
+    # The delivery is sent after the commit: naming the files in its payload here is what the sender attaches.
+    row = message.delivery
+    row.payload = {**row.payload, "attachments": [int(pk) for pk in attachments]}
+    row.save(update_fields=["payload"])
+    return message
