@@ -133,6 +133,7 @@ EVENT_LABELS = {
     "capa_verified": pgettext_lazy("event", "Corrective action verified"),
     "capa_breach": pgettext_lazy("event", "Corrective action overdue"),
     "imported": pgettext_lazy("event", "Imported from an old record"),
+    "letter_sent": pgettext_lazy("event", "Reply letter sent"),
 }
 
 
@@ -189,6 +190,7 @@ EVENT_ICONS = {
     "capa_verified": "bi-patch-check",
     "capa_breach": "bi-alarm",
     "imported": "bi-file-earmark-arrow-up",
+    "letter_sent": "bi-envelope-paper",
 }
 
 
