@@ -286,6 +286,7 @@ HIDDEN_DATA = {
 ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("sla_breach", "name"): (gettext_lazy("Clock"), "plain"),
     ("message_sent", "sent_to"): (gettext_lazy("Sent to"), "plain"),
+    ("letter_sent", "sent_to"): (gettext_lazy("Sent to"), "plain"),
     ("message_sent", "text"): (gettext_lazy("Message"), "text"),
     ("customer_message", "text"): (gettext_lazy("Message"), "text"),
     **{
