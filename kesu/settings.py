@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "kesu.quality",
     "kesu.solutions",
     "kesu.scripts",
+    "kesu.service",
+    "kesu.surveys",
+    "kesu.workspace",
     "kesu.web",
     "huey.contrib.djhuey",
 ]

@@ -9,9 +9,12 @@ from .routers import (
     collaboration,
     compensations,
     complaints,
+    customers,
+    followers,
     imports,
     inbound,
     letters,
+    links,
     messages,
     preferences,
     public,
@@ -19,8 +22,11 @@ from .routers import (
     reference,
     reports,
     scripts,
+    service_orders,
+    surveys,
     triage,
     workbench,
+    workspace,
 )
 from .routers import report_exports as report_exports_router
 
@@ -34,6 +40,8 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 errors.install(api)
+# The workspace router goes first: its /complaints/bulk must not be read as a complaint number.
+api.add_router("", workspace.router)
 api.add_router("", complaints.router)
 api.add_router("", reference.router)
 api.add_router("", workbench.router)
@@ -52,6 +60,11 @@ api.add_router("", quality.router)
 api.add_router("", compensations.router)
 api.add_router("", scripts.router)
 api.add_router("", letters.router)
+api.add_router("", service_orders.router)
+api.add_router("", surveys.router)
+api.add_router("", followers.router)
+api.add_router("", links.router)
+api.add_router("", customers.router)
 
 
 @api.get("/health", auth=None, tags=["system"], summary="Liveness and database check")

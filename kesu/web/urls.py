@@ -5,23 +5,32 @@ from . import (
     alert_views,
     case_views,
     compensation_views,
+    customer_views,
+    follower_views,
     followup_views,
     import_views,
     letter_views,
+    link_views,
+    oauth_views,
     public_views,
     quality_views,
     reply_views,
     report_views,
     script_views,
+    service_views,
+    survey_views,
     triage_views,
     views,
     workbench_views,
+    workspace_views,
 )
 from .auth import LoginView
 
 app_name = "web"
 
 urlpatterns = [
+    # Saved views and bulk actions first: /complaints/bulk is not a complaint number.
+    *workspace_views.urlpatterns,
     path("", views.inbox, name="inbox"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -81,4 +90,10 @@ urlpatterns = [
     *compensation_views.urlpatterns,
     *script_views.urlpatterns,
     *letter_views.urlpatterns,
+    *service_views.urlpatterns,
+    *survey_views.urlpatterns,
+    *follower_views.urlpatterns,
+    *link_views.urlpatterns,
+    *customer_views.urlpatterns,
+    *oauth_views.urlpatterns,
 ]

@@ -1,0 +1,5 @@
+"""After-sales service orders."""
+
+from __future__ import annotations
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,5 @@
+"""Satisfaction surveys."""
+
+from __future__ import annotations
+
+from django.db import models  # noqa: F401

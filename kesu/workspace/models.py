@@ -1,0 +1,5 @@
+"""Saved views and bulk actions."""
+
+from __future__ import annotations
+
+from django.db import models  # noqa: F401
