@@ -1,8 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, Department, User
+from .models import ApiToken, Department, ExternalIdentity, SignInProvider, User
 
 admin.site.site_header = "客诉 kesu"
 admin.site.site_title = "客诉 kesu"
@@ -67,3 +68,75 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class SignInProviderForm(forms.ModelForm):
+    """The secret is written, never shown again; left empty, the stored one stays."""
+
+    secret = forms.CharField(
+        label=_("secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored secret."),
+    )
+
+    class Meta:
+        model = SignInProvider
+        fields = (
+            "kind",
+            "enabled",
+            "corp_id",
+            "agent_id",
+            "app_key",
+            "secret",
+            "authorize_url",
+            "api_base_url",
+            "match_by_mobile",
+            "match_by_email",
+        )
+
+    def clean_secret(self) -> str:
+        return self.cleaned_data.get("secret") or (self.instance.secret if self.instance.pk else "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("enabled"):
+            probe = SignInProvider(
+                **{k: v for k, v in cleaned.items() if k in {f.name for f in SignInProvider._meta.fields}}
+            )
+            missing = probe.missing_settings()
+            if missing:
+                raise forms.ValidationError(
+                    _("To enable this provider, fill in: %(fields)s.") % {"fields": ", ".join(missing)}
+                )
+        return cleaned
+
+
+class ExternalIdentityInline(admin.TabularInline):
+    model = ExternalIdentity
+    extra = 1
+    autocomplete_fields = ("user",)
+    fields = ("external_id", "user", "matched_by", "created_at", "last_login_at")
+    readonly_fields = ("matched_by", "created_at", "last_login_at")
+
+
+@admin.register(SignInProvider)
+class SignInProviderAdmin(admin.ModelAdmin):
+    form = SignInProviderForm
+    list_display = ("kind", "enabled", "corp_id", "agent_id", "app_key", "match_by_mobile", "match_by_email")
+    inlines = [ExternalIdentityInline]
+    fieldsets = (
+        (None, {"fields": ("kind", "enabled")}),
+        (_("Credentials"), {"fields": ("corp_id", "agent_id", "app_key", "secret")}),
+        (_("People without a binding"), {"fields": ("match_by_mobile", "match_by_email")}),
+        (_("Addresses"), {"fields": ("authorize_url", "api_base_url"), "classes": ["collapse"]}),
+    )
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    list_display = ("provider", "external_id", "user", "matched_by", "last_login_at")
+    list_filter = ("provider",)
+    search_fields = ("external_id", "user__username", "user__display_name")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("matched_by", "created_at", "last_login_at")
