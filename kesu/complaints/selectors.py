@@ -6,7 +6,7 @@ import base64
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from kesu.accounts.models import Department
 from kesu.core.dates import day_start
 from kesu.core.errors import ValidationFailed
+from kesu.routing.models import Task, TaskStatus, Watcher
 from kesu.sla.models import ClockDefinition, Deadline
 
 from .access import complaints_visible_to
@@ -32,8 +33,11 @@ class ComplaintFilters:
     overdue: bool | None = None
     now: datetime | None = None  # what "overdue" is measured against (default: the current time)
     q: str | None = None
-    mine: bool = False
-    my_departments: bool = False
+    mine: bool = False  # owned by the user, or the user holds an open task on it
+    my_departments: bool = False  # responsible department is one of the user's, or one of them holds an open task
+    created_by_me: bool = False
+    following: bool = False  # the user is a follower (Watcher) of it
+    due_before: datetime | None = None  # the nearest deadline is still ahead, and before this moment
     open_only: bool = False
     # What a report's chart counted (kesu.reports): received between two local dates inclusive, and so on.
     received_from: date | None = None
@@ -79,6 +83,11 @@ def with_list_relations(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
 ENDED = sorted(ENDED_STATES)
 
 
+def _open_tasks(**lookups) -> QuerySet:
+    """Open collaboration tasks (kesu.routing) matching `lookups`: whoever holds one works on the complaint."""
+    return Task.objects.filter(status__in=(TaskStatus.OPEN, TaskStatus.IN_PROGRESS), **lookups)
+
+
 def complaint_list(*, user, filters: ComplaintFilters) -> QuerySet[Complaint]:
     qs = complaints_visible_to(user)
     f = filters
@@ -97,9 +106,19 @@ def complaint_list(*, user, filters: ComplaintFilters) -> QuerySet[Complaint]:
     if f.owner:
         qs = qs.filter(owner__username=f.owner)
     if f.mine:
-        qs = qs.filter(owner=user)
+        qs = qs.filter(Q(owner=user) | Q(Exists(_open_tasks(complaint_id=OuterRef("pk"), owner=user))))
     if f.my_departments:
-        qs = qs.filter(department_id__in=user.department_ids())
+        dept_ids = user.department_ids()
+        qs = qs.filter(
+            Q(department_id__in=dept_ids)
+            | Q(Exists(_open_tasks(complaint_id=OuterRef("pk"), department_id__in=dept_ids)))
+        )
+    if f.created_by_me:
+        qs = qs.filter(created_by=user)
+    if f.following:
+        qs = qs.filter(Exists(Watcher.objects.filter(complaint_id=OuterRef("pk"), user=user)))
+    if f.due_before is not None:
+        qs = qs.filter(next_due_at__gte=f.now or timezone.now(), next_due_at__lt=f.due_before)
     if f.overdue is not None:
         # next_due_at is the nearest running, unpaused deadline; a breached one stays nearest until met.
         overdue = Q(next_due_at__lt=f.now or timezone.now())
