@@ -218,7 +218,15 @@ EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0").lower() in ("1", "true", "y
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kesu@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-KESU_BASE_URL = os.environ.get("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where links in messages point when the admin has not set the organisation's public address (kesu.core.links):
+# by default the address the web server binds (HOST:PORT, as `python -m kesu.worker` does).
+_bind_host = os.environ.get("HOST", "127.0.0.1")
+KESU_BASE_URL = os.environ.get(
+    "KESU_BASE_URL",
+    f"http://{'127.0.0.1' if _bind_host in ('0.0.0.0', '::') else _bind_host}:{os.environ.get('PORT', '8000')}",
+).rstrip("/")
+# URL fields in forms (the admin's public address) take https:// when no scheme is typed, as Django 6 will.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 # E-mail and webhook deliveries: retried after 1, 2, 4 … minutes (at most an hour), dead after N attempts.
 KESU_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("KESU_DELIVERY_MAX_ATTEMPTS", "10"))
 KESU_DELIVERY_BACKOFF_SECONDS = int(os.environ.get("KESU_DELIVERY_BACKOFF_SECONDS", "60"))

@@ -516,7 +516,10 @@ def test_the_acknowledgement_adds_no_query_to_the_intake_and_costs_a_fixed_numbe
 
     from kesu.complaints import events
 
+    from kesu.core import links
+
     intake(users["agent"], mail="c0@customer.example")  # warm the reference caches
+    links.base_url()  # and the public address links start with, kept per process like them
     handlers = events._subscribers["create"]
     handlers.remove(services.on_event)
     try:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from kesu.core.links import base_url
+
 TRACK_SALT = "kesu.track-link"
 
 
@@ -37,5 +39,5 @@ def track_path(complaint) -> str:
 
 
 def track_url(complaint) -> str:
-    """The absolute link for messages (KESU_BASE_URL is the address customers reach the site at)."""
-    return settings.KESU_BASE_URL + track_path(complaint)
+    """The absolute link for messages, from the address customers reach the site at (kesu.core.links)."""
+    return base_url() + track_path(complaint)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organization
 
@@ -19,7 +20,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ("name", "short_name", "time_zone", "complaint_prefix", "hotline")
-    readonly_fields = ("demo_loaded_at",)
+    readonly_fields = ("links_start_with", "demo_loaded_at")
+
+    @admin.display(description=_("links in messages start with"))
+    def links_start_with(self, obj) -> str:
+        from .links import base_url
+
+        return base_url()
 
     def has_add_permission(self, request):
         return not Organization.objects.exists()

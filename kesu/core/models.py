@@ -11,6 +11,15 @@ class Organization(models.Model):
     complaint_prefix = models.CharField(_("complaint number prefix"), max_length=8, default="KS")
     hotline = models.CharField(_("customer hotline"), max_length=40, blank=True)
     complaints_email = models.EmailField(_("complaints e-mail"), blank=True)
+    public_base_url = models.URLField(
+        _("public address"),
+        blank=True,
+        help_text=_(
+            "The address customers and staff open kesu at, e.g. https://kefu.example.com. Every link in an e-mail, "
+            "an SMS or a robot message starts with it (rating, tracking, the complaint). Empty: the KESU_BASE_URL "
+            "setting of the server."
+        ),
+    )
     demo_loaded_at = models.DateTimeField(_("demo data loaded at"), null=True, blank=True)
     # Printed on the letters to customers (kesu.documents.letters): PNG, JPEG or SVG.
     logo = models.FileField(_("logo"), upload_to="organisation/", blank=True)

@@ -14,6 +14,8 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from kesu.core.links import absolute
+
 from .models import Notification, WebhookKind
 from .signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, dingtalk_sign, feishu_sign, generic_signature
 
@@ -21,7 +23,7 @@ BODY_LIMIT = 1000  # characters of the notification body a robot message carries
 
 
 def complaint_url(number: str) -> str:
-    return settings.KESU_BASE_URL.rstrip("/") + reverse("web:complaint", args=[number])
+    return absolute(reverse("web:complaint", args=[number]))
 
 
 def message_of(n: Notification, complaint) -> dict:

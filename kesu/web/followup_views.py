@@ -19,9 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Role
+from kesu.channels.public.selectors import customer_summary
 from kesu.complaints import actions
 from kesu.complaints.access import complaints_visible_to
 from kesu.core.errors import DomainError, Forbidden, NotFound
+from kesu.documents import letters
 from kesu.followup import services as followup
 from kesu.followup.models import AgendaItem, AgendaStatus, Campaign, Revisit, RevisitStatus
 
@@ -282,6 +284,10 @@ def gm_decide(request, item_id: int):
 
 def _rate_page(request, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
     context.setdefault("scale", [(k, v) for k, v in SATISFACTION.items()])
+    # The customer sees whose service this is, and the complaint in the words of the customer's pages.
+    context["brand"] = letters.organisation()
+    if context.get("complaint") is not None:
+        context["summary"] = customer_summary(context["complaint"])
     return render(request, "web/rate.html", context, status=status)
 
 

@@ -6,7 +6,6 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -36,6 +35,7 @@ from kesu.complaints.attachments import check_upload_size, do_add_attachment
 from kesu.complaints.models import Category
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_timeline
 from kesu.complaints.states import HANDLING, Status
+from kesu.core import links
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.followup import services as followup
 from kesu.routing import tasks_actions
@@ -345,7 +345,7 @@ def _rating_url(complaint) -> str:
         raise DomainError("invalid_transition", _("Satisfaction is asked once the complaint is resolved."))
     if complaint.satisfaction is not None:
         raise DomainError("conflict", _("The customer's satisfaction is already recorded."))
-    return f"{settings.KESU_BASE_URL.rstrip('/')}/rate/{followup.rating_token(complaint)}"
+    return links.absolute(reverse("web:rate", args=[followup.rating_token(complaint)]))
 
 
 def _complaint_context(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictInt
 
 from kesu.complaints.access import access_complaint, complaints_visible_to
+from kesu.core import links
 from kesu.core.errors import DomainError
 from kesu.followup import services as followup
 from kesu.followup.models import AgendaItem, AgendaStatus, Campaign
@@ -282,7 +283,7 @@ def rating_link(request, number: str):
         raise DomainError("invalid_transition", _("Satisfaction is asked once the complaint is resolved."))
     token = followup.rating_token(complaint)
     return {
-        "url": f"{settings.KESU_BASE_URL.rstrip('/')}/rate/{token}",
+        "url": links.absolute(reverse("web:rate", args=[token])),
         "expires_in_days": followup.RATING_MAX_AGE // 86400,
     }
 

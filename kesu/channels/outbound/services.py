@@ -20,7 +20,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from kesu.channels import addresses, links
 from kesu.complaints.events import record_event
 from kesu.complaints.models import Complaint, Event
+from kesu.core.links import absolute as absolute_link
 from kesu.core.masking import mask_email, mask_phone
 from kesu.notifications import delivery
 from kesu.notifications.models import Channel
@@ -118,7 +118,7 @@ def first_response_due(complaint: Complaint) -> dt.datetime | None:
 def rate_url(complaint: Complaint) -> str:
     from kesu.followup.services import rating_token
 
-    return settings.KESU_BASE_URL.rstrip("/") + reverse("web:rate", args=[rating_token(complaint)])
+    return absolute_link(reverse("web:rate", args=[rating_token(complaint)]))
 
 
 def _company() -> str:

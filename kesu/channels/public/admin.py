@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from kesu.core import links
 
 from .models import PublicFormSettings
 
 
 def embed_snippets() -> dict[str, str]:
     """The iframe and the plain HTML form that posts to kesu, as the organisation copies them."""
-    base = settings.KESU_BASE_URL
+    base = links.base_url()
     embed = base + reverse("web:public_form_embed")
     page = base + reverse("web:public_form")
     style = "width:100%;max-width:40rem;height:1400px;border:0"

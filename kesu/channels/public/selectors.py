@@ -9,6 +9,7 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.complaints.actions import normalise_phone
@@ -210,6 +211,20 @@ def public_messages(complaint: Complaint) -> list[dict[str, Any]]:
     return out
 
 
+def customer_summary(complaint: Complaint) -> str:
+    """What the customer's pages call the complaint: its product or type and the day it came in — never the
+    title staff wrote, which may say what the customer threatened or what staff think of it."""
+    day = formats.date_format(timezone.localtime(complaint.received_at), "DATE_FORMAT") if complaint.received_at else ""
+    subject = (complaint.product or "").strip()
+    if not subject and complaint.category_id:
+        subject = complaint.category.display_name
+    if subject and day:
+        return _("Your complaint about %(subject)s of %(day)s") % {"subject": subject, "day": day}
+    if subject:
+        return _("Your complaint about %(subject)s") % {"subject": subject}
+    return _("Your complaint of %(day)s") % {"day": day} if day else _("Your complaint")
+
+
 def customer_view(complaint: Complaint) -> CustomerView:
     status = complaint.status
     happening, next_step = STATUS_WORDS.get(status, STATUS_WORDS[S.NEW])
@@ -218,7 +233,7 @@ def customer_view(complaint: Complaint) -> CustomerView:
         next_step = RATED_NEXT
     return CustomerView(
         number=complaint.number,
-        title=complaint.title,
+        title=customer_summary(complaint),
         status=status,
         status_text=str(happening),
         next_step=str(next_step),
