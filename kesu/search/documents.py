@@ -7,13 +7,15 @@ from typing import Any
 
 from django.db import transaction
 
+from .phone import phone_field
 from .tokens import document
 
 
-def complaint_fields(c: Any) -> list[str]:
-    """The searched fields, in the order they are stored. Works on historical models in migrations too."""
+def complaint_fields(c: Any, *, phone: bool = True) -> list[str]:
+    """The searched fields, in the order they are stored. Works on historical models in migrations too.
+    `phone=False`: without the phone's tokens (the text before they were indexed)."""
     customer = c.customer
-    return [
+    fields = [
         c.number,
         c.legacy_no,
         c.title,
@@ -27,6 +29,10 @@ def complaint_fields(c: Any) -> list[str]:
         c.order_no,
         c.store,
     ]
+    if phone:
+        # Not the number itself: its last four digits and a keyed hash (see phone.py).
+        fields.append(phone_field(getattr(customer, "phone", "") or "") if customer else "")
+    return fields
 
 
 def complaint_document(c: Any) -> str:
@@ -46,7 +52,7 @@ def recompute_search_text(
     historical version in a migration)."""
     changed = 0
     last_id = 0
-    fields = ["id", "search_text", *COMPLAINT_COLUMNS, "customer__name", "customer__company"]
+    fields = ["id", "search_text", *COMPLAINT_COLUMNS, "customer__name", "customer__company", "customer__phone"]
     while True:
         batch = list(
             model.objects.using(using)

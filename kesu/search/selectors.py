@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .backends import get_backend
 from .highlight import highlights
+from .phone import as_phone
 from .tokens import parse_query
 
 T = TypeVar("T")
@@ -20,7 +21,15 @@ def matching(qs: QuerySet, q: str) -> QuerySet:
     terms = parse_query(q)
     if not terms:
         return qs.none()
-    return get_backend().filter(qs, terms)
+    backend = get_backend()
+    phones = [as_phone(t) for t in terms]
+    if not any(phones):
+        return backend.filter(qs, terms)
+    # A whole phone number is in the index only as its hash token; the digits may also be an order or a
+    # product code, so either reading matches.
+    as_typed = backend.filter(qs.model.objects.all(), terms).values("pk")
+    as_number = backend.filter(qs.model.objects.all(), [p or t for p, t in zip(phones, terms, strict=True)])
+    return qs.filter(Q(pk__in=as_typed) | Q(pk__in=as_number.values("pk")))
 
 
 def ranked(items: Sequence[T], q: str) -> list[T]:

@@ -10,7 +10,7 @@ from kesu.search.documents import complaint_fields, recompute_search_text
 
 def _old_text(c) -> str:
     # The lower-cased concatenation search_text held before 0001 (without legacy_no, as it was).
-    fields = complaint_fields(c)
+    fields = complaint_fields(c, phone=False)
     return "\n".join(p for i, p in enumerate(fields) if p and i != 1).lower()
 
 
