@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kesu.complaints import actions
 from kesu.core.errors import DomainError
@@ -102,8 +102,11 @@ def test_macro_clean_names_the_bad_step_and_key(library):
     with pytest.raises(ValidationError) as err:
         macro.full_clean()
     messages = " ".join(err.value.message_dict["steps"])
-    assert "Step 2" in messages and "dept" in messages and "Step 3" in messages and "fly" in messages
-    assert "Step 4" in messages and "999999" in messages
+    assert "第 2 步" in messages and "dept" in messages and "第 3 步" in messages and "fly" in messages
+    assert "第 4 步" in messages and "999999" in messages
+    with translation.override("en"), pytest.raises(ValidationError) as err:
+        macro.full_clean()
+    assert "Step 2" in " ".join(err.value.message_dict["steps"])
 
 
 def test_macro_applies_all_its_steps(api, users, library, mailable):

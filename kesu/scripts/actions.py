@@ -12,6 +12,7 @@ from kesu.accounts.models import User
 from kesu.channels.outbound.actions import do_send_message
 from kesu.complaints import actions as complaint_actions
 from kesu.complaints.access import access_complaint
+from kesu.complaints.events import record_event
 from kesu.complaints.models import Complaint
 from kesu.complaints.states import TRANSITIONS
 from kesu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -78,6 +79,7 @@ def do_run_macro(
                         now=now,
                         channel=step.get("channel", "email"),
                         text=rendering.render_script(script, current),
+                        script=script,
                     )
                     count_use(script, now=now)
                 else:
@@ -90,4 +92,16 @@ def do_run_macro(
                     fields=exc.fields,
                 ) from exc
         Macro.objects.filter(pk=macro.pk).update(use_count=F("use_count") + 1)
-    return access_complaint(actor, complaint.number)
+        after = access_complaint(actor, complaint.number)
+        # Which macro did this: each step has its own event above; this row names the click that made them.
+        record_event(
+            after,
+            actor=actor,
+            now=now,
+            action="macro_run",
+            from_status=complaint.status,
+            to_status=after.status,
+            data={"macro": macro.name, "macro_id": macro.pk, "steps": len(macro.steps)},
+            internal=True,
+        )
+    return after

@@ -7,6 +7,7 @@ display name; {客户称呼} is the customer's salutation; {预计时间} the ex
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import translation
@@ -17,7 +18,7 @@ from kesu.channels.outbound import services as outbound
 from kesu.channels.outbound import texts
 from kesu.complaints.models import Complaint
 
-from .models import Script
+from .models import Script, Situation
 
 # The library's own names, rendered before the shared engine runs (name → canonical key).
 EXTRA = {"处理人": "owner", "owner": "owner"}
@@ -128,3 +129,41 @@ def search_scripts(
         if hits * 2 >= len(pieces):
             scored.append((-hits, s.situation, s.title, s))
     return [row[-1] for row in sorted(scored, key=lambda r: r[:3])]
+
+
+# ── the picker in the reply box ─────────────────────────────────────────────────────────────────────
+
+SITUATION_ORDER = [value for value, _label in Situation.choices]
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A script offered in the reply box: its text filled from the complaint, and why it is near the top."""
+
+    script: Script
+    preview: str
+    for_type: bool  # written for the complaint's type (not for every type)
+    for_channel: bool  # written for the reply's channel
+    other_channel: bool  # written only for other channels (a phone script, say): offered last
+
+
+def picker_scripts(
+    complaint: Complaint, *, q: str = "", situation: str = "", channel: str = "", language: str = ""
+) -> list[Pick]:
+    """The scripts an agent may insert into a reply on `complaint`: those that fit its type (a script for another
+    type is left out), the ones for its type and for the reply `channel` first, in the customer's `language`,
+    each previewed with the complaint's values. A search (`q`) keeps its own order of relevance after that."""
+    type_code = complaint.category.code if complaint.category_id else ""
+    rows = search_scripts(situation=situation, type_code=type_code, language=language, q=q)
+    values: dict[str, dict[str, str]] = {}
+    picks = []
+    for position, script in enumerate(rows):
+        if script.language not in values:
+            values[script.language] = values_for(complaint, script.language)
+        for_type = bool(type_code and type_code in script.type_codes)
+        for_channel = bool(channel and channel in script.channels)
+        other = bool(channel and script.channels and channel not in script.channels)
+        pick = Pick(script, render_text(script.text, values[script.language]), for_type, for_channel, other)
+        order = SITUATION_ORDER.index(script.situation) if script.situation in SITUATION_ORDER else 99
+        picks.append(((not for_type, not for_channel, other, position if q else order, position), pick))
+    return [pick for _key, pick in sorted(picks, key=lambda row: row[0])]

@@ -142,12 +142,12 @@ SCRIPTS: list[tuple[str, str, list[str], list[str], str, str, str, str]] = [
         ["delivery"],
         [],
         "致歉：物流延误",
-        "{客户称呼}，非常抱歉您的货物未能按时送达。我们已与物流部门核实，延误是由于转运环节积压造成的，"
-        "现已安排优先配送，预计{预计时间}前送达。对于给您造成的不便，我们再次致歉。",
+        "{客户称呼}，非常抱歉您的货物未能按时送达（投诉编号{投诉编号}）。我们已与物流部门核实，延误是由于转运环节"
+        "积压造成的，现已安排优先配送，最新配送情况的答复时间：{预计时间}。对于给您造成的不便，我们再次致歉。",
         "Apology: delivery delay",
-        "{customer}, we are very sorry your goods did not arrive on time. Logistics confirmed the delay came "
-        "from a backlog at a transfer point; your order now has priority and should arrive by {due}. Once "
-        "again, our apologies.",
+        "{customer}, we are very sorry your goods did not arrive on time (complaint {number}). Logistics "
+        "confirmed the delay came from a backlog at a transfer point; your order now has priority, and you will "
+        "hear how the delivery stands by: {due}. Once again, our apologies.",
     ),
     (
         "apology-damaged",
@@ -241,11 +241,12 @@ SCRIPTS: list[tuple[str, str, list[str], list[str], str, str, str, str]] = [
         ["delivery"],
         [],
         "延期：物流延误说明",
-        "{客户称呼}您好，受天气/运力影响，您的货物配送有所延迟，我们已催促物流公司加急处理，预计{预计时间}前送达。"
-        "给您带来不便，敬请谅解。",
+        "{客户称呼}您好，受天气/运力影响，您的货物配送有所延迟（投诉编号{投诉编号}），我们已催促物流公司加急处理，"
+        "最新配送情况的答复时间：{预计时间}。给您带来不便，敬请谅解。",
         "Delay: delivery held up",
-        "Hello {customer}, weather and transport capacity have held up your delivery. We have asked the "
-        "carrier to hurry; it should arrive by {due}. We are sorry for the inconvenience.",
+        "Hello {customer}, weather and transport capacity have held up your delivery (complaint {number}). We "
+        "have asked the carrier to hurry; you will hear how the delivery stands by: {due}. We are sorry for the "
+        "inconvenience.",
     ),
     (
         "delay-weekly",

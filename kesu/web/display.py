@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from kesu.accounts.roles import Role
 from kesu.alerts.models import AlertKey, AlertKind
 from kesu.assessment.models import PenaltyStatus
+from kesu.channels.outbound.models import MessageChannel
 from kesu.complaints.classification import Flag, Level, Priority, Severity
 from kesu.complaints.models import Channel, CustomerKind, Demand, Relationship
 from kesu.complaints.models.attachment import EvidenceSource
@@ -25,6 +26,7 @@ from kesu.followup.models import AgendaStatus, RevisitStatus
 from kesu.quality.models import CapaKind, DisciplineStatus, Disposition, Place, Responsibility, RootCauseCategory
 from kesu.routing.models import TaskKind, TaskStatus
 from kesu.rules.risk import family_of, normalise
+from kesu.scripts.models import Situation
 
 # One colour per status (kesu.css defines .status-<code>); the order the inbox sorts by.
 STATUS_ORDER = [
@@ -78,6 +80,8 @@ CHOICES: dict[str, Any] = {
     "disposition": Disposition,
     "capa_kind": CapaKind,
     "discipline_status": DisciplineStatus,
+    "script_situation": Situation,
+    "message_channel": MessageChannel,
 }
 
 
@@ -134,6 +138,8 @@ EVENT_LABELS = {
     "capa_breach": pgettext_lazy("event", "Corrective action overdue"),
     "imported": pgettext_lazy("event", "Imported from an old record"),
     "letter_sent": pgettext_lazy("event", "Reply letter sent"),
+    "script_used": pgettext_lazy("event", "Script used in the reply"),
+    "macro_run": pgettext_lazy("event", "Macro applied"),
 }
 
 
@@ -191,6 +197,8 @@ EVENT_ICONS = {
     "capa_breach": "bi-alarm",
     "imported": "bi-file-earmark-arrow-up",
     "letter_sent": "bi-envelope-paper",
+    "script_used": "bi-chat-square-quote",
+    "macro_run": "bi-magic",
 }
 
 
@@ -281,12 +289,20 @@ HIDDEN_DATA = {
     "form",
     "language",
     "run",
+    "script_id",
+    "macro_id",
+    "message_event",
 }
 # Keys whose meaning depends on the action.
 ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("sla_breach", "name"): (gettext_lazy("Clock"), "plain"),
     ("message_sent", "sent_to"): (gettext_lazy("Sent to"), "plain"),
     ("letter_sent", "sent_to"): (gettext_lazy("Sent to"), "plain"),
+    ("script_used", "script"): (gettext_lazy("Script"), "plain"),
+    ("script_used", "situation"): (gettext_lazy("Situation"), "script_situation"),
+    ("script_used", "channel"): (gettext_lazy("Sent by"), "message_channel"),
+    ("macro_run", "macro"): (gettext_lazy("Macro"), "plain"),
+    ("macro_run", "steps"): (gettext_lazy("Steps"), "plain"),
     ("message_sent", "text"): (gettext_lazy("Message"), "text"),
     ("customer_message", "text"): (gettext_lazy("Message"), "text"),
     **{

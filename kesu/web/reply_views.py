@@ -14,6 +14,7 @@ from kesu.channels.outbound.actions import do_send_message
 from kesu.channels.outbound.models import MessageChannel
 from kesu.core.errors import DomainError
 
+from .script_views import script_from_form
 from .views import _complaint_or_404, _render_complaint
 
 
@@ -24,13 +25,28 @@ def send_reply(request, number: str):
     channel = request.POST.get("channel", "")
     text = request.POST.get("text", "")
     subject = request.POST.get("subject", "") if channel == MessageChannel.EMAIL else ""
+    script_id = request.POST.get("script", "")
     try:
+        # The script the text was taken from (the picker sets it), recorded with the message.
+        script = script_from_form(script_id)
         sent = do_send_message(
-            complaint, actor=request.user, now=timezone.now(), channel=channel, text=text, subject=subject
+            complaint,
+            actor=request.user,
+            now=timezone.now(),
+            channel=channel,
+            text=text,
+            subject=subject,
+            script=script,
         )
     except DomainError as exc:
         errors = dict(exc.fields) or {"text": [exc.message]}
-        request.reply_box_state = {"channel": channel, "text": text, "subject": subject, "errors": errors}
+        request.reply_box_state = {
+            "channel": channel,
+            "text": text,
+            "subject": subject,
+            "script": script_id,
+            "errors": errors,
+        }
         return _render_complaint(request, _complaint_or_404(request.user, number), status=exc.http_status)
     messages.success(
         request,

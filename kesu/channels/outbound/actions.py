@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import translation
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from kesu.accounts.models import User
 from kesu.complaints.access import access_complaint
 from kesu.complaints.actions import do_note
+from kesu.complaints.events import record_event
 from kesu.complaints.models import Complaint, Event
 from kesu.complaints.states import HANDLING
 from kesu.core.errors import Forbidden, ValidationFailed
@@ -24,11 +26,20 @@ SUBJECT_MAX = 200
 
 
 def do_send_message(
-    complaint: Complaint, *, actor: User, now: dt.datetime, channel: str, text: str, subject: str = ""
+    complaint: Complaint,
+    *,
+    actor: User,
+    now: dt.datetime,
+    channel: str,
+    text: str,
+    subject: str = "",
+    script: Any = None,
 ) -> OutboundMessage:
     """Write to the customer by e-mail or SMS (R-SOL-5): the text on the timeline as a public note, and the
     message queued for delivery, in one transaction. Refused, with nothing changed, when the actor may not
     act on the complaint (out of their scope: not found), the customer has no such contact, or a field is bad.
+    `script`: the scripts library's phrase the text was taken from (a kesu.scripts Script), recorded next to the
+    note as an internal `script_used` event (which script, its situation, the channel).
     """
     if actor is None or not actor.is_authenticated or actor.role not in HANDLING:
         raise Forbidden(_("Your role may not write to customers."))
@@ -80,7 +91,25 @@ def do_send_message(
             text=body,
             automatic=False,
         )
-        return services.queue(complaint, draft, event=event, actor=actor, now=now, gateway=gateway)
+        message = services.queue(complaint, draft, event=event, actor=actor, now=now, gateway=gateway)
+        if script is not None:
+            record_event(
+                complaint,
+                actor=actor,
+                now=now,
+                action="script_used",
+                from_status=complaint.status,
+                to_status=complaint.status,
+                data={
+                    "script": script.title,
+                    "script_id": script.pk,
+                    "situation": script.situation,
+                    "channel": channel,
+                    "message_event": event.pk,
+                },
+                internal=True,
+            )
+        return message
 
 
 def queue_email_with_attachments(

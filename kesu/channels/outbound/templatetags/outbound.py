@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import template
 
 from kesu.complaints.states import HANDLING
+from kesu.scripts.models import Situation
 
 from ..models import MessageChannel
 from ..selectors import messages_of
@@ -51,6 +52,9 @@ def reply_box(context) -> dict:
         "text": state.get("text", ""),
         "subject": state.get("subject", ""),
         "chosen": chosen,
+        # The scripts picker (kesu.scripts): its results load when it is opened; the script inserted is sent along.
+        "script": state.get("script", ""),
+        "situations": Situation.choices,
         "has_phone": bool(complaint.customer.phone),
         "has_gateway": gateway is not None,
     }
