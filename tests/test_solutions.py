@@ -188,6 +188,8 @@ def test_a_whole_json_number_and_the_ceiling_are_taken_as_decimal(api, investiga
     r = request(api, "agent", investigating.number, amount=7)
     assert r.status_code == 201 and r.json()["amount"] == "7.00"
     r = request(api, "agent", investigating.number, amount="10000000.00")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "confirmation_required"
+    r = request(api, "agent", investigating.number, amount="10000000.00", confirm=True)
     assert r.status_code == 201 and r.json()["approver_role"] == "manager"
     assert isinstance(Compensation.objects.order_by("id").first().amount, Decimal)
 

@@ -88,7 +88,7 @@ def test_the_whole_road_through_the_forms(web, users, complaint, departments):
         (
             "handler",
             "propose_solution",
-            {"solution_type": "repair", "detail": "上门维修", "compensation_amount": "100"},
+            {"solution_type": "repair", "detail": "上门维修"},
         ),
         ("agent", "customer_response", {"accepted": "yes", "comment": "同意"}),
         ("handler", "resolve", {"summary": "已修好"}),
@@ -102,9 +102,10 @@ def test_the_whole_road_through_the_forms(web, users, complaint, departments):
         if action == "propose_solution":  # the proposal carries an approved compensation
             from kesu.solutions.actions import do_request_compensation
 
-            do_request_compensation(
+            comp = do_request_compensation(
                 c, actor=users["supervisor"], now=timezone.now(), kind="cash", amount="100", reason="误工"
             )
+            data = {**data, "compensation": str(comp.pk)}
         r = _act(web(user), c, action, data)
         assert r.status_code == 302, (
             action,

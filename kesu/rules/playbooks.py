@@ -158,6 +158,13 @@ def _validate_settings(settings_: dict[str, Any], departments: set[str], fail) -
         from kesu.quality.rules import validate as validate_capa
 
         validate_capa(settings_["capa"], fail)
+    if settings_.get("compensation") is not None or settings_.get("solution_types") is not None:
+        from kesu.solutions import rules as solution_rules
+
+        if settings_.get("compensation") is not None:
+            solution_rules.validate(settings_["compensation"], fail, departments=departments)
+        if settings_.get("solution_types") is not None:
+            solution_rules.validate_solution_types(settings_["solution_types"], fail)
     for key in ("repeat_window_days", "revisit_after_days", "collaboration_task_working_days"):
         value = settings_.get(key)
         if value is not None and (not isinstance(value, int) or value < 0):

@@ -1,4 +1,4 @@
-"""Every change to a compensation: requested, decided, executed — one do_* action each (R-SOL-2).
+"""Every change to a compensation: requested, decided, executed, cancelled — one do_* action each (R-SOL-2).
 
 Each action checks who may do it, validates its input (a refused action raises DomainError naming the field and
 changes nothing), locks the complaint row and then the compensation row (that order, always), writes the timeline
@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from kesu.accounts.models import User
 from kesu.accounts.roles import Role
 from kesu.complaints.events import record_event
-from kesu.complaints.models import Complaint
+from kesu.complaints.models import Complaint, Event
 from kesu.complaints.states import OPEN_STATES
+from kesu.complaints.states import Status as ComplaintStatus
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.text import clean_text
 from kesu.notifications.services import notify
@@ -45,6 +46,9 @@ EXECUTION_STEPS: dict[str, tuple[str, ...]] = {
     Kind.POINTS: (Status.DONE,),
 }
 NEEDS_REFERENCE = frozenset({Status.PAID, Status.SHIPPED})
+# Who cancels a request besides its requester, before it is executed.
+CANCEL_ROLES = EXECUTE_ROLES
+CANCELLABLE = (Status.PENDING, Status.APPROVED)
 
 
 def parse_amount(value: Any, field: str = "amount") -> Decimal:
@@ -161,13 +165,50 @@ def next_steps(comp: Compensation) -> tuple[str, ...]:
     return ()
 
 
+def amount_warnings(complaint: Complaint, amount: Decimal, settings: dict[str, Any] | None = None) -> list[str]:
+    """What is unusual about this amount for this complaint: above the amount the complaint involves, or above
+    the playbook's ceiling for one compensation. Each needs the requester's confirmation, never a refusal."""
+    out = []
+    if complaint.amount is not None and amount > complaint.amount:
+        out.append(
+            _("%(amount)s yuan is more than the %(involved)s yuan this complaint involves.")
+            % {"amount": _money(amount), "involved": _money(complaint.amount)}
+        )
+    ceiling = rules.ceiling(settings)
+    if amount > ceiling:
+        out.append(
+            _("%(amount)s yuan is above the ceiling of %(ceiling)s yuan for one compensation.")
+            % {"amount": _money(amount), "ceiling": f"{ceiling:,.2f}"}
+        )
+    return out
+
+
+class ConfirmationRequired(DomainError):
+    """A request the requester must confirm (400 naming `amount`); sent again with confirm it goes through."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        message = " ".join(warnings) + " " + _("Check the amount and confirm it to request it all the same.")
+        super().__init__("confirmation_required", message, fields={"amount": [message]})
+        self.warnings = warnings
+
+
 def do_request_compensation(
-    complaint: Complaint, *, actor: User, now: dt.datetime, kind: Any, amount: Any, reason: Any
+    complaint: Complaint,
+    *,
+    actor: User,
+    now: dt.datetime,
+    kind: Any,
+    amount: Any,
+    reason: Any,
+    confirm: bool = False,
 ) -> Compensation:
     """Request a compensation for the customer. Within the requester's own limit it is approved at once;
-    above it, it waits for the lowest rank whose limit covers it, and they are told."""
+    above it, it waits for the lowest rank whose limit covers it, and they are told. An amount above the
+    complaint's amount involved or above the playbook's ceiling is taken only with `confirm`."""
     if actor.role not in REQUEST_ROLES:
         raise Forbidden(_("The archive does not request compensation."))
+    if not isinstance(confirm, bool):
+        raise ValidationFailed(_("Say whether you confirm the amount: true or false."), field="confirm")
     kind_, amount_, reason_ = _collect(
         lambda: _kind(kind),
         lambda: parse_amount(amount),
@@ -183,6 +224,9 @@ def do_request_compensation(
                 _("The complaint is “%(status)s”: compensation is requested only while it is open.")
                 % {"status": c.get_status_display()},
             )
+        warnings = amount_warnings(c, amount_, settings)
+        if warnings and not confirm:
+            raise ConfirmationRequired(warnings)
         on_the_spot = rules.covers(actor.role, amount_, table)
         role = actor.role if on_the_spot and actor.role in rules.APPROVER_RANKS else rules.approver_role(amount_, table)
         comp = Compensation(
@@ -210,7 +254,13 @@ def do_request_compensation(
             action="compensation_requested",
             from_status=c.status,
             to_status=c.status,
-            data=_data(comp, reason=reason_[:500], approver_role=role, status=comp.status),
+            data=_data(
+                comp,
+                reason=reason_[:500],
+                approver_role=role,
+                status=comp.status,
+                **({"confirmed": warnings} if warnings else {}),
+            ),
         )
         if on_the_spot:
             record_event(
@@ -378,6 +428,74 @@ def do_execute_compensation(
             now=now,
             title=title,
             body=comp.reference,
+        )
+        return comp
+
+
+def may_cancel(comp: Compensation, user: User | None) -> bool:
+    if user is None or not user.is_active or comp.status not in CANCELLABLE:
+        return False
+    return user.pk == comp.requested_by_id or user.role in CANCEL_ROLES
+
+
+def _promised(complaint: Complaint, comp: Compensation) -> bool:
+    """Whether the solution now put to the customer carries this compensation."""
+    if complaint.status not in (ComplaintStatus.SOLUTION_PROPOSED, ComplaintStatus.RESOLVED):
+        return False
+    last = (
+        Event.objects.filter(complaint_id=complaint.pk, action="propose_solution")
+        .order_by("-at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return isinstance(last, dict) and last.get("compensation") == comp.pk
+
+
+def do_cancel_compensation(compensation: Compensation, *, actor: User, now: dt.datetime, reason: Any) -> Compensation:
+    """Withdraw a request before it is executed: by its requester, or a supervisor or above. Not once the solution
+    put to the customer carries it (propose another solution first)."""
+    if actor.pk != compensation.requested_by_id and actor.role not in CANCEL_ROLES:
+        raise Forbidden(_("Only the requester or a supervisor cancels a compensation."))
+    text = clean_text(reason, "reason", required=True, max_length=COMMENT_MAX)
+    with transaction.atomic():
+        c, comp = _lock(compensation)
+        if comp.status not in CANCELLABLE:
+            raise DomainError(
+                "invalid_transition",
+                _("The compensation is “%(status)s”: only one not yet executed can be cancelled.")
+                % {"status": comp.get_status_display()},
+                field="compensation",
+            )
+        if _promised(c, comp):
+            raise DomainError(
+                "conflict",
+                _("The solution put to the customer carries this compensation: propose another one first."),
+                field="compensation",
+            )
+        before = comp.status
+        comp.status = Status.CANCELLED
+        comp.due_at = None
+        comp.save(update_fields=["status", "due_at"])
+        record_event(
+            c,
+            actor=actor,
+            now=now,
+            action="compensation_cancelled",
+            from_status=c.status,
+            to_status=c.status,
+            data=_data(comp, reason=text[:500], was=before),
+        )
+        people = [comp.requested_by, *(approvers(comp.approver_role) if before == Status.PENDING else executors(comp))]
+        people = list({u.pk: u for u in people if u.pk != actor.pk}.values())
+        notify(
+            people,
+            kind="compensation_cancelled",
+            complaint=c,
+            key=f"compensation_cancelled:{comp.pk}",
+            now=now,
+            title=_("%(number)s: compensation of %(amount)s yuan cancelled")
+            % {"number": c.number, "amount": _money(comp.amount)},
+            body=text[:500],
         )
         return comp
 

@@ -10,6 +10,7 @@ settings.solution_types), with the defaults used when it says nothing:
       execution_hours: 72                 # an approved one: paid / shipped / done within this many hours
       finance_departments: [FIN]          # their handlers execute refunds, cash, vouchers and points
       logistics_departments: [LOG]        # their handlers ship goods and arrange free service
+      ceiling: "50000.00"                 # a request above it needs the requester's confirmation
 
 An approval limit edited in the admin (ApprovalLimit) overrides the playbook's for that role. Pure reading: no
 writes.
@@ -38,6 +39,15 @@ DEFAULT_LIMITS: dict[str, Decimal | None] = {
 SAME_LIMIT_AS = {Role.ADMIN: Role.MANAGER}
 DEFAULT_APPROVAL_HOURS = 24
 DEFAULT_EXECUTION_HOURS = 72
+DEFAULT_CEILING = Decimal("50000.00")
+SETTINGS_KEYS = (
+    "approval_limits",
+    "approval_hours",
+    "execution_hours",
+    "finance_departments",
+    "logistics_departments",
+    "ceiling",
+)
 FINANCE_KINDS = frozenset({Kind.REFUND, Kind.CASH, Kind.VOUCHER, Kind.POINTS})
 LOGISTICS_KINDS = frozenset({Kind.GOODS, Kind.SERVICE})
 
@@ -107,6 +117,78 @@ def finance_departments(settings: dict[str, Any] | None = None) -> list[str]:
 
 def logistics_departments(settings: dict[str, Any] | None = None) -> list[str]:
     return department_codes("logistics_departments", ["LOG"], settings)
+
+
+def ceiling(settings: dict[str, Any] | None = None) -> Decimal:
+    """Above this a request is unusual for this organisation: the requester confirms it first."""
+    settings = settings_() if settings is None else settings
+    value = _decimal(settings.get("ceiling"))
+    return value if value is not None and value > 0 else DEFAULT_CEILING
+
+
+def _money_text(value: Any) -> bool:
+    if isinstance(value, (bool, float)):
+        return False
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return False
+    return d.is_finite() and d >= 0 and d.as_tuple().exponent >= -2  # type: ignore[operator]
+
+
+def validate(compensation: Any, fail, *, departments: set[str] | None = None) -> None:
+    """Checks settings.compensation when a playbook is loaded (kesu.rules.playbooks); `fail(where, message)`
+    raises. Amounts are decimal strings or whole numbers (a float is refused: 0.1 is not a price)."""
+    if not isinstance(compensation, dict):
+        fail("settings.compensation", "must be a mapping")
+    unknown = sorted(set(compensation) - set(SETTINGS_KEYS))
+    if unknown:
+        fail(f"settings.compensation.{unknown[0]}", f"unknown key; the keys are {', '.join(SETTINGS_KEYS)}")
+    table = compensation.get("approval_limits")
+    if table is not None:
+        if not isinstance(table, dict):
+            fail("settings.compensation.approval_limits", "must be a mapping of role to amount")
+        ranks = [str(r) for r in APPROVER_RANKS]
+        for role, value in table.items():
+            where = f"settings.compensation.approval_limits.{role}"
+            if role not in ranks:
+                fail(where, f"not an approving role; choose from {', '.join(ranks)}")
+            if value is not None and not _money_text(value):
+                fail(where, 'must be an amount in CNY such as "500.00" (at most two decimals, 0 or more), or null')
+        known = [limit_of(r, {**DEFAULT_LIMITS, **{k: _decimal(v) for k, v in table.items()}}) for r in ranks]
+        if known != sorted(known):
+            fail("settings.compensation.approval_limits", "each higher role must approve at least as much")
+    for key in ("approval_hours", "execution_hours"):
+        value = compensation.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+            fail(f"settings.compensation.{key}", "must be a whole number of hours, 1 or more")
+    for key in ("finance_departments", "logistics_departments"):
+        value = compensation.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            fail(f"settings.compensation.{key}", "must be a list of department codes")
+        missing = [v for v in value if departments is not None and v not in departments]
+        if missing:
+            fail(f"settings.compensation.{key}", f"department {missing[0]!r} is not listed under departments")
+    value = compensation.get("ceiling")
+    if value is not None and (not _money_text(value) or Decimal(str(value)) <= 0):
+        fail("settings.compensation.ceiling", 'must be an amount in CNY above 0, such as "50000.00"')
+
+
+def validate_solution_types(table: Any, fail) -> None:
+    """settings.solution_types: complaint type code (or `default`) → a list of solution type codes."""
+    if not isinstance(table, dict):
+        fail("settings.solution_types", "must be a mapping of complaint type to a list of solution types")
+    for code, chosen in table.items():
+        if not isinstance(chosen, list) or not chosen:
+            fail(f"settings.solution_types.{code}", "must be a list of solution types")
+        for value in chosen:
+            if value not in SolutionType.values:
+                fail(
+                    f"settings.solution_types.{code}",
+                    f"unknown solution type {value!r}; choose from {', '.join(SolutionType.values)}",
+                )
 
 
 def solution_types(type_code: str | None) -> list[str]:

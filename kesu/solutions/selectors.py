@@ -103,10 +103,7 @@ def _money(value: Decimal | None) -> str:
     return f"{(value or ZERO):.2f}"
 
 
-def monthly_totals(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
-    """Granted (approved or executed) and executed compensation of requests in [start, end), per month, kind,
-    department (the complaint's) and requester. Amounts as decimal strings."""
-    qs = Compensation.objects.filter(requested_at__gte=start, requested_at__lt=end, status__in=GRANTED)
+def _totals(qs: QuerySet[Compensation], *, month_field: str, person_field: str) -> dict[str, Any]:
     sums = {
         "count": Count("id"),
         "granted": Sum("amount"),
@@ -127,7 +124,7 @@ def monthly_totals(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
         return out
 
     months = []
-    for r in qs.annotate(month=TruncMonth("requested_at")).values("month").annotate(**sums).order_by("month"):
+    for r in qs.annotate(month=TruncMonth(month_field)).values("month").annotate(**sums).order_by("month"):
         months.append(
             {
                 "month": r["month"].strftime("%Y-%m") if r["month"] else "",
@@ -146,5 +143,23 @@ def monthly_totals(*, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
         "by_department": [
             {"department": r.pop("complaint__department__code") or "", **r} for r in rows("complaint__department__code")
         ],
-        "by_person": [{"person": r.pop("requested_by__username"), **r} for r in rows("requested_by__username")],
+        "by_person": [{"person": r.pop(person_field), **r} for r in rows(person_field)],
     }
+
+
+def monthly_totals(*, start: dt.datetime, end: dt.datetime, user=None) -> dict[str, Any]:
+    """Granted (approved or executed) and executed compensation of requests in [start, end), per month, kind,
+    department (the complaint's) and requester. Amounts as decimal strings. With `user`: only what he may see."""
+    base = compensations_visible_to(user) if user is not None else Compensation.objects.all()
+    qs = base.filter(requested_at__gte=start, requested_at__lt=end, status__in=GRANTED)
+    return _totals(qs, month_field="requested_at", person_field="requested_by__username")
+
+
+def paid_totals(*, start: dt.datetime, end: dt.datetime, complaints: QuerySet | None = None) -> dict[str, Any]:
+    """Compensation executed (paid, shipped, given) in [start, end) by when it was executed, per month, kind,
+    department (the complaint's) and person (the requester), for the reports and KPIs. `complaints`: the report's
+    complaints in scope (any period), else every complaint."""
+    qs = Compensation.objects.filter(executed_at__gte=start, executed_at__lt=end, status__in=EXECUTED)
+    if complaints is not None:
+        qs = qs.filter(complaint__in=complaints.order_by().values("pk"))
+    return _totals(qs, month_field="executed_at", person_field="requested_by__username")

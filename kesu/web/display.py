@@ -27,6 +27,8 @@ from kesu.quality.models import CapaKind, DisciplineStatus, Disposition, Place, 
 from kesu.routing.models import TaskKind, TaskStatus
 from kesu.rules.risk import family_of, normalise
 from kesu.scripts.models import Situation
+from kesu.solutions.models import Kind as CompensationKind
+from kesu.solutions.models import Status as CompensationStatus
 
 # One colour per status (kesu.css defines .status-<code>); the order the inbox sorts by.
 STATUS_ORDER = [
@@ -80,6 +82,8 @@ CHOICES: dict[str, Any] = {
     "disposition": Disposition,
     "capa_kind": CapaKind,
     "discipline_status": DisciplineStatus,
+    "compensation_kind": CompensationKind,
+    "compensation_status": CompensationStatus,
     "script_situation": Situation,
     "message_channel": MessageChannel,
 }
@@ -138,6 +142,14 @@ EVENT_LABELS = {
     "capa_breach": pgettext_lazy("event", "Corrective action overdue"),
     "imported": pgettext_lazy("event", "Imported from an old record"),
     "letter_sent": pgettext_lazy("event", "Reply letter sent"),
+    "compensation_requested": pgettext_lazy("event", "Compensation requested"),
+    "compensation_approved": pgettext_lazy("event", "Compensation approved"),
+    "compensation_rejected": pgettext_lazy("event", "Compensation rejected"),
+    "compensation_paid": pgettext_lazy("event", "Compensation paid"),
+    "compensation_shipped": pgettext_lazy("event", "Compensation goods shipped"),
+    "compensation_done": pgettext_lazy("event", "Compensation given"),
+    "compensation_overdue": pgettext_lazy("event", "Compensation overdue"),
+    "compensation_cancelled": pgettext_lazy("event", "Compensation cancelled"),
     "script_used": pgettext_lazy("event", "Script used in the reply"),
     "macro_run": pgettext_lazy("event", "Macro applied"),
 }
@@ -197,6 +209,14 @@ EVENT_ICONS = {
     "capa_breach": "bi-alarm",
     "imported": "bi-file-earmark-arrow-up",
     "letter_sent": "bi-envelope-paper",
+    "compensation_requested": "bi-cash-coin",
+    "compensation_approved": "bi-check2-circle",
+    "compensation_rejected": "bi-x-circle",
+    "compensation_paid": "bi-cash-stack",
+    "compensation_shipped": "bi-truck",
+    "compensation_done": "bi-gift",
+    "compensation_overdue": "bi-alarm",
+    "compensation_cancelled": "bi-slash-circle",
     "script_used": "bi-chat-square-quote",
     "macro_run": "bi-magic",
 }
@@ -293,6 +313,31 @@ HIDDEN_DATA = {
     "macro_id",
     "message_event",
 }
+COMPENSATION_EVENTS = (
+    "compensation_requested",
+    "compensation_approved",
+    "compensation_rejected",
+    "compensation_paid",
+    "compensation_shipped",
+    "compensation_done",
+    "compensation_overdue",
+    "compensation_cancelled",
+)
+COMPENSATION_DATA: dict[str, tuple[Any, str]] = {
+    "compensation": (gettext_lazy("Compensation"), "compensation"),
+    "kind": (gettext_lazy("Kind"), "compensation_kind"),
+    "amount": (gettext_lazy("Amount (CNY)"), "money"),
+    "approver_role": (gettext_lazy("Approved by role"), "role"),
+    "status": (gettext_lazy("Status"), "compensation_status"),
+    "was": (gettext_lazy("Status before"), "compensation_status"),
+    "confirmed": (gettext_lazy("Amount confirmed despite"), "list"),
+    "stage": (gettext_lazy("Overdue step"), "compensation_stage"),
+    "reference": (gettext_lazy("Reference"), "plain"),
+}
+COMPENSATION_STAGES = {
+    "decision": pgettext_lazy("compensation", "the decision"),
+    "execution": pgettext_lazy("compensation", "the execution"),
+}
 # Keys whose meaning depends on the action.
 ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("sla_breach", "name"): (gettext_lazy("Clock"), "plain"),
@@ -332,6 +377,12 @@ ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("capa_done", "evidence"): (gettext_lazy("Evidence"), "text"),
     ("capa_verified", "method"): (gettext_lazy("Method"), "text"),
     ("capa_verified", "effective"): (gettext_lazy("Effective"), "bool"),
+    # Compensation (kesu.solutions.actions and its sweep): amount in yuan, kind, who approves, the reference.
+    **{(action, key): spec for action in COMPENSATION_EVENTS for key, spec in COMPENSATION_DATA.items()},
+    ("compensation_paid", "reference"): (gettext_lazy("Payment reference"), "plain"),
+    ("compensation_shipped", "reference"): (gettext_lazy("Waybill no."), "plain"),
+    ("propose_solution", "compensation"): (gettext_lazy("Compensation"), "compensation"),
+    ("propose_solution", "compensation_kind"): (gettext_lazy("Compensation kind"), "compensation_kind"),
 }
 TRIGGERS = {
     "manual": pgettext_lazy("escalation trigger", "by hand"),
@@ -432,6 +483,12 @@ def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> 
         return _suggestion(value, names or {}) if isinstance(value, dict) else str(value)
     if kind == "trigger":
         return str(TRIGGERS.get(value, value))
+    if kind == "compensation":
+        return f"#{value}"
+    if kind == "money":
+        return _("%(amount)s yuan") % {"amount": value}
+    if kind == "compensation_stage":
+        return str(COMPENSATION_STAGES.get(value, value))
     if kind == "revisit_status":
         return choice_label(value, "revisit_status")
     if kind == "revisit" and isinstance(value, dict):

@@ -391,24 +391,56 @@ class AssignForm(ActionForm):
         return {"department": d["department"] or None, "owner": d["owner"] or None, "reason": d["reason"]}
 
 
+class _AnyChoiceField(forms.ChoiceField):
+    """Offers the choices it has, but passes any value on: the action decides (and names the field)."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class ProposeSolutionForm(ActionForm):
     solution_type = forms.ChoiceField(
         label=_("Solution type"), required=False, choices=_blank("—") + list(SolutionType.choices)
     )
     detail = _text(_("Solution"), rows=3)
-    compensation_amount = forms.CharField(
-        label=_("Compensation (CNY)"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}),
-    )
+    # The compensation the proposal carries: one of the complaint's approved ones (kesu.solutions), by number.
+    compensation = _AnyChoiceField(label=_("Compensation"), required=False)
+
+    def setup(self) -> None:
+        from kesu.solutions.models import GRANTED, Compensation
+        from kesu.solutions.rules import solution_types
+
+        c = self.complaint
+        offered = solution_types(c.type_code if c is not None else None)
+        labels = dict(SolutionType.choices)
+        self.fields["solution_type"].choices = _blank("—") + [(v, labels[v]) for v in offered]
+        granted = (
+            Compensation.objects.filter(complaint_id=c.pk, status__in=GRANTED).order_by("requested_at", "id")
+            if c is not None
+            else Compensation.objects.none()
+        )
+        self.fields["compensation"].choices = _blank(_("None")) + [
+            (str(comp.pk), f"#{comp.pk} {comp.get_kind_display()} ¥{comp.amount:.2f} · {comp.get_status_display()}")
+            for comp in granted
+        ]
+        self.fields["compensation"].help_text = _(
+            "Only approved compensation can be offered: request it on the compensation card first."
+        )
+
+    def clean_compensation(self):
+        value = (self.cleaned_data.get("compensation") or "").strip()
+        if not value:
+            return None
+        if not value.isdigit():
+            raise forms.ValidationError(_("Choose one of the complaint's approved compensations."))
+        return int(value)
 
     def action_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
             "solution_type": d["solution_type"],
             "detail": d["detail"],
-            "compensation_amount": d["compensation_amount"] or None,
+            "compensation_id": d["compensation"],
         }
 
 

@@ -17,6 +17,7 @@ from kesu.solutions import actions, selectors
 from kesu.solutions.models import Status as CompensationStatus
 
 from ..schemas.compensations import (
+    CancelIn,
     CompensationIn,
     CompensationList,
     CompensationOut,
@@ -44,6 +45,7 @@ def request_compensation(request, number: str, payload: CompensationIn):
         kind=payload.kind,
         amount=payload.amount,
         reason=payload.reason,
+        confirm=payload.confirm,
     )
     return Status(201, compensation_json(selectors.access_compensation(request.user, comp.pk)))
 
@@ -68,6 +70,15 @@ def execute(request, compensation_id: int, payload: ExecutionIn):
     actions.do_execute_compensation(
         comp, actor=request.user, now=timezone.now(), status=payload.status, reference=payload.reference or ""
     )
+    return compensation_json(selectors.access_compensation(request.user, compensation_id))
+
+
+@router.post("/compensations/{compensation_id}/cancel", response=CompensationOut, summary="Cancel a request")
+def cancel(request, compensation_id: int, payload: CancelIn):
+    """By the requester, or a supervisor or above, while it is pending or approved and not yet executed; the reason
+    is required. Not while the solution put to the customer carries it (409)."""
+    comp = selectors.access_compensation(request.user, compensation_id)
+    actions.do_cancel_compensation(comp, actor=request.user, now=timezone.now(), reason=payload.reason or "")
     return compensation_json(selectors.access_compensation(request.user, compensation_id))
 
 

@@ -17,6 +17,15 @@ class CompensationIn(Body):
     kind: str | None = Field(None, description="refund | cash | voucher | goods | service | points")
     amount: Money | None = Field(None, description='CNY as a decimal string, such as "50.00"')
     reason: str | None = Field(None, max_length=2000)
+    confirm: bool = Field(
+        False,
+        description="true to request an amount above the complaint's amount involved or the playbook's ceiling "
+        "(without it such a request is a 400 `confirmation_required` naming `amount`)",
+    )
+
+
+class CancelIn(Body):
+    reason: str | None = Field(None, max_length=2000)
 
 
 class DecisionIn(Body):
