@@ -46,6 +46,7 @@ PLAYBOOK ?= service
 demo: migrate
 	$(PY) manage.py load_playbook $(PLAYBOOK) --if-none-active
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_scripts --if-empty
 
 # The web server and the background worker (SLA sweep every minute), in one command.
 run: demo

@@ -266,3 +266,38 @@ def test_a_customer_without_e_mail_gets_no_send_button_and_a_send_is_refused(web
     r = web("agent").post(f"/complaints/{c.number}/letters/reply/send", headers={"HX-Request": "true"})
     assert r.status_code == 400 and 'id="letters-error"' in r.content.decode()
     assert snapshot(c.number) == before
+
+
+# ── curation and the demo ───────────────────────────────────────────────────────────────────────────
+
+
+def test_the_admin_searches_filters_counts_and_previews(web, library):
+    client = web("admin")
+    Script.objects.filter(pk=library["apology-delivery-delay"].pk).update(use_count=12)
+    listing = client.get("/admin/scripts/script/", {"q": "物流延误", "situation__exact": "apology"})
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert library["apology-delivery-delay"].title in body and library["apology-general"].title not in body
+    assert ">12<" in body  # the use count column
+    change = client.get(f"/admin/scripts/script/{library['apology-delivery-delay'].pk}/change/").content.decode()
+    assert "张先生" in change and "{客户称呼}" in change  # the preview on the sample complaint, and the text
+    macro = Macro.objects.get(key="delivery-delay")
+    page = client.get(f"/admin/scripts/macro/{macro.pk}/change/").content.decode()
+    assert library["apology-delivery-delay"].title in page  # the steps described
+    assert client.get("/admin/scripts/macro/", {"q": "物流"}).status_code == 200
+
+
+def test_load_scripts_if_empty_fills_a_new_library_and_leaves_a_curated_one(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_scripts", "--if-empty", stdout=StringIO())
+    assert Script.objects.filter(language="zh-hans").count() == len(starter.SCRIPTS)
+    assert Macro.objects.count() == len(starter.MACROS)
+    edited = Script.objects.get(key="apology-general", language="zh-hans")
+    Script.objects.filter(pk=edited.pk).update(text="{客户称呼}您好，我们改写过的致歉。")
+    out = StringIO()
+    call_command("load_scripts", "--if-empty", stdout=out)
+    assert Script.objects.get(pk=edited.pk).text == "{客户称呼}您好，我们改写过的致歉。"
+    assert "nothing changed" in out.getvalue()

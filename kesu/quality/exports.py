@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 from kesu.complaints.models import Complaint
 from kesu.core.errors import ValidationFailed
 from kesu.documents.excel import Column, Workbook
+from kesu.documents.letters import organisation
 from kesu.documents.pdf import render_pdf
 
 from .actions import FIELDS, FISHBONE_KEYS
@@ -111,6 +112,8 @@ def context(report: dict[str, Any], revision: int | None) -> dict[str, Any]:
         "report": report,
         "organisation": org,
         "monogram": short[:1] or "K",
+        # The logo the administrator uploaded (Organization.logo), as the letters print it; else the monogram.
+        "logo": organisation()["logo"],
         "document_title": _("8D report %(number)s") % {"number": report["complaint"]["number"]},
         "footer_note": (_("Revision %(n)s") % {"n": revision}) if revision else _("Working draft"),
         "revision": revision,
