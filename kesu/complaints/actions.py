@@ -1467,6 +1467,13 @@ def do_note(
         data: dict[str, Any] = {"text": text, "internal": internal}
         if kind:
             data["kind"] = kind
+        if internal:
+            # "@username" tells that colleague (kesu.routing.followers); someone who may not see it: refused.
+            from kesu.routing.followers import mentions_in
+
+            mentioned = mentions_in(c, text)
+            if mentioned:
+                data["mentions"] = [u.username for u in mentioned]
         return _save(
             c,
             actor=actor,

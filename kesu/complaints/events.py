@@ -4,6 +4,8 @@ Other apps follow the timeline instead of being called by the actions (no import
 `subscribe({"resolve", …}, handler)` in its AppConfig.ready(), and each such event, once its transaction
 has committed, is handed to the handler (`handler(event)`). A handler's failure is logged and never undoes
 or breaks the action (Django's robust on_commit); what it sends must be idempotent on the event's id.
+`subscribe_all(handler)` hears every event, whatever its action: `handler(events)` once per write, with the
+list of events it recorded (the followers of a complaint, kesu.routing.followers).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db import transaction
 from .models import Complaint, Event
 
 _subscribers: dict[str, list[Callable[[Event], None]]] = {}
+_all_subscribers: list[Callable[[list[Event]], None]] = []
 
 
 def subscribe(actions: Iterable[str], handler: Callable[[Event], None]) -> None:
@@ -28,7 +31,17 @@ def subscribe(actions: Iterable[str], handler: Callable[[Event], None]) -> None:
             handlers.append(handler)
 
 
+def subscribe_all(handler: Callable[[list[Event]], None]) -> None:
+    """Call `handler(events)` after the commit of every write of timeline events, whatever their action."""
+    if handler not in _all_subscribers:
+        _all_subscribers.append(handler)
+
+
 def _publish(events: Iterable[Event]) -> None:
+    events = list(events)
+    for handler in _all_subscribers:
+        if events:
+            transaction.on_commit(partial(handler, events), robust=True)
     for event in events:
         for handler in _subscribers.get(event.action, ()):
             transaction.on_commit(partial(handler, event), robust=True)
@@ -56,7 +69,7 @@ def record_event(
         data=data or {},
         internal=internal,
     )
-    if action in _subscribers:
+    if action in _subscribers or _all_subscribers:
         _publish([event])
     return event
 
@@ -80,5 +93,7 @@ def record_events(rows: list[dict[str, Any]], *, now: dt.datetime, actor=None) -
         ],
         batch_size=1000,
     )
-    if _subscribers:
+    if _all_subscribers:
+        _publish(events)
+    elif _subscribers:
         _publish([e for e in events if e.action in _subscribers])

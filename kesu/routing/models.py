@@ -95,12 +95,22 @@ class Task(models.Model):
 
 
 class Watcher(models.Model):
-    """Someone copied on a complaint (supervisor, department head) — notified of its changes."""
+    """A follower (抄送) of a complaint: copied at dispatch (supervisor, department head), following it
+    themselves or added by a colleague — notified of its changes (kesu.routing.followers)."""
 
     complaint = models.ForeignKey("complaints.Complaint", on_delete=models.CASCADE, related_name="watchers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watching")
     reason = models.CharField(_("why"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("since"))
+    # Who put them on the complaint (themselves when they follow it); empty when the dispatch copied them.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
 
     class Meta:
         verbose_name = _("watcher")
@@ -109,3 +119,24 @@ class Watcher(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.complaint_id}"
+
+
+class VipChange(models.Model):
+    """Each time a supervisor marks a customer VIP or takes the mark away (the flag itself is the customer's
+    relationship, "vip"): who, when and why, shown on the customer's page."""
+
+    customer = models.ForeignKey("complaints.Customer", on_delete=models.CASCADE, related_name="vip_changes")
+    vip = models.BooleanField(_("VIP"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("VIP change")
+        verbose_name_plural = _("VIP changes")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} vip={self.vip} @ {self.at:%Y-%m-%d}"

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -485,6 +486,17 @@ class ReasonForm(ActionForm):
 class NoteForm(ActionForm):
     text = _text(_("Note"), rows=3)
     internal = forms.BooleanField(label=_("Internal (not shown to the customer)"), required=False, initial=True)
+
+    def setup(self) -> None:
+        # "@" in the note lists the colleagues who may see the complaint (kesu/web/static/web/people.js).
+        if self.complaint is not None:
+            self.fields["text"].help_text = _("Type @ and a name to tell a colleague who may see this complaint.")
+            self.fields["text"].widget.attrs.update(
+                {
+                    "data-people-url": reverse("web:complaint_people", args=[self.complaint.number]),
+                    "data-people-mode": "mention",
+                }
+            )
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {

@@ -228,29 +228,6 @@ def complaint_new(request):
     return render(request, "web/complaint_new.html", {"form": form, "nav": "new"}, status=400)
 
 
-@login_required
-@require_GET
-def customer_lookup(request):
-    """The customer on file for the phone being typed, with their earlier complaints (in scope)."""
-    if request.user.role not in HANDLING:
-        return HttpResponse(status=403)
-    phone = actions.normalise_phone(request.GET.get("phone") or request.GET.get("customer_phone") or "")
-    customer = actions.find_customer(phone=phone) if len(phone) >= 5 else None
-    if customer is not None and not customer_identified(request.user, customer):
-        # Someone the user may not know: nothing about them, not even that they exist.
-        return HttpResponse("")
-    earlier, earlier_count = [], 0
-    if customer is not None:
-        visible = complaints_visible_to(request.user).filter(customer=customer)
-        earlier_count = visible.count()
-        earlier = list(visible.select_related("category").order_by("-received_at", "-id")[:5])
-    return render(
-        request,
-        "web/_customer_lookup.html",
-        {"phone": phone, "customer": customer, "earlier": earlier, "earlier_count": earlier_count},
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # One complaint
 
@@ -392,7 +369,7 @@ def _complaint_context(
         ),
         "tasks": _task_rows(complaint, user, now, failed=failed_task),
         "task_form": task_form,
-        "watchers": list(complaint.watchers.select_related("user").order_by("created_at", "id")),
+        "watchers": list(complaint.watchers.select_related("user", "added_by").order_by("created_at", "id")),
         "rating_link": rating_link,
         "offer_rating_link": complaint.status == Status.RESOLVED and complaint.satisfaction is None,
         "upload_form": upload_form or AttachmentForm(),

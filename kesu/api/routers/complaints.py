@@ -20,6 +20,7 @@ from kesu.complaints.attachments import check_upload_size, do_add_attachment
 from kesu.complaints.models import Attachment
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_page, complaint_timeline
 from kesu.core.errors import DomainError, Forbidden, NotFound
+from kesu.routing.customers import attach_workspace
 from kesu.routing.services import playbook_reviewers
 from kesu.search import selectors as search
 
@@ -96,6 +97,7 @@ def list_complaints(request, filters: Query[ListQuery]):
     if q:  # each page in id order (the cursor), ranked within by relevance
         items = search.ranked(items, q)
     reviewers = playbook_reviewers()
+    attach_workspace(items)
     identified = customers_identified_for(request.user, [c.customer_id for c in items])
     memo: dict = {}
     out = [

@@ -11,6 +11,7 @@ from kesu.complaints.access import customers_identified_for, mask_name
 from kesu.complaints.actions import ComplaintInput, CustomerInput, allowed_actions
 from kesu.complaints.models import Complaint, Event
 from kesu.core.masking import mask_email, mask_id_number, mask_phone
+from kesu.routing.customers import customer_summary, followers_summary
 from kesu.sla.clocks import deadlines_of
 from kesu.triage.contract import public_suggestion
 
@@ -90,6 +91,9 @@ class ActionIn(Body):
 
 
 class CustomerOut(Schema):
+    id: int | None = Field(None, description="GET /customers/{id}/complaints lists their complaints")
+    complaint_count: int = Field(0, description="how many complaints the customer made, all of them")
+    vip: bool = False
     name: str
     kind: str
     phone: str
@@ -163,6 +167,7 @@ class ComplaintOut(Schema):
     reject_reason: str
     reject_reply: str
     allowed_actions: list[str]
+    followers: list[str] = Field([], description="usernames of the people kept informed (抄送)")
     created_by: str | None
     acknowledged_at: dt.datetime | None
     resolved_at: dt.datetime | None
@@ -298,7 +303,10 @@ def complaint_json(
         "owner": c.owner.username if c.owner_id else None,
         "department": c.department.code if c.department_id else None,
         "collaborators": sorted(d.code for d in c.collaborators.all()),
-        "customer": customer_json(c.customer, identified=identified is None or c.customer_id in identified),
+        "customer": {
+            **customer_json(c.customer, identified=identified is None or c.customer_id in identified),
+            **customer_summary(c),
+        },
         "product": c.product,
         "product_model": c.product_model,
         "product_code": c.product_code,
@@ -327,6 +335,7 @@ def complaint_json(
         "reject_reason": c.reject_reason,
         "reject_reply": c.reject_reply,
         "allowed_actions": _allowed_actions(c, user, reviewers, actions_memo),
+        "followers": followers_summary(c),
         "created_by": c.created_by.username if c.created_by_id and c.created_by else None,
         "acknowledged_at": local_time(c.acknowledged_at, tz),
         "resolved_at": local_time(c.resolved_at, tz),
