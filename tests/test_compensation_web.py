@@ -358,3 +358,63 @@ def test_a_compensation_request_is_refused_on_a_complaint_out_of_scope(web, user
     )
     assert r.status_code == 404
     assert not Compensation.objects.exists()
+
+
+def _paid(users, c, *, kind, amount, at, who="agent", reference="FK-1"):
+    from kesu.solutions.actions import do_execute_compensation
+
+    comp = do_request_compensation(c, actor=users[who], now=at, kind=kind, amount=amount, reason="补偿", confirm=True)
+    if comp.status == "pending":
+        from kesu.solutions.actions import do_decide_compensation
+
+        comp = do_decide_compensation(comp, actor=users["manager"], now=at, approved=True)
+    step = "shipped" if kind == "goods" else ("paid" if kind in ("refund", "cash") else "done")
+    return do_execute_compensation(comp, actor=users["supervisor"], now=at, status=step, reference=reference)
+
+
+def test_the_monthly_report_and_the_kpi_page_show_compensation_paid(web, users, c):
+    import io
+
+    from openpyxl import load_workbook
+
+    from kesu.reports import periods
+
+    month = periods.previous("monthly", now=timezone.now())
+    start, _end = month.bounds()
+    inside = start + dt.timedelta(days=3, hours=10)
+    _paid(users, c, kind="refund", amount="60.00", at=inside)
+    _paid(users, c, kind="goods", amount="9.90", at=inside + dt.timedelta(days=1), who="agent2")
+    _paid(users, c, kind="cash", amount="5.00", at=timezone.now())  # this month: not in last month's report
+    do_request_compensation(c, actor=users["agent"], now=inside, kind="cash", amount="99", reason="未批")  # pending
+
+    client = web("supervisor", "en")
+    r = client.get("/reports/monthly.xlsx", {"month": month.key, "lang": "en"})
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+    def section(heading):
+        at = next(i for i, row in enumerate(rows) if row[0] == heading) + 2
+        out = {}
+        for row in rows[at:]:
+            if row[0] is None:
+                break
+            out[row[0]] = (row[1], row[2])
+        return out
+
+    assert section("Compensation paid per kind") == {"Refund": (1, 60), "Goods": (1, 9.9)}
+    assert section("Compensation paid per person") == {"agent": (1, 60), "agent2": (1, 9.9)}
+    assert section("Compensation paid per month") == {month.key[:7]: (2, 69.9)}
+    figures = {row[0]: row[1] for row in rows if row and row[0]}
+    assert figures["Compensation paid in the period (CNY)"] == 69.9
+    r = client.get("/reports/monthly.pdf", {"month": month.key})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+    first, last = start.date(), (start + dt.timedelta(days=27)).date()
+    html = client.get("/reports/kpis", {"from": first.isoformat(), "to": last.isoformat()}).content.decode()
+    paid = html[html.index('id="kpi-compensation"') :]
+    assert "2 executed in the period, 69.90 yuan" in paid and "Goods" in paid and "agent2" in paid
+    # An agent sees his own requests only.
+    html = web("agent2", "en").get("/reports/kpis", {"from": first.isoformat(), "to": last.isoformat()})
+    paid = html.content.decode()[html.content.decode().index('id="kpi-compensation"') :]
+    assert "1 executed in the period, 9.90 yuan" in paid

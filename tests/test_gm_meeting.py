@@ -120,3 +120,29 @@ def test_a_second_dissatisfied_round_does_not_add_a_second_open_item(on_agenda, 
     r = api("agent").act(number, "rate", {"score": 5})
     assert (r.json()["round"], r.json()["status"]) == (3, "reopened")
     assert [i["id"] for i in api("manager").get("/gm-meeting/agenda").json()] == [item["id"]]
+
+
+def test_a_satisfied_rating_takes_the_complaint_off_the_open_agenda(
+    on_agenda, api, web, scenario, django_capture_on_commit_callbacks
+):
+    number, item = on_agenda
+    scenario.walk(api("agent"), number, "resolved", assign={"department": "QA", "reason": "二次处理"})
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api("agent").act(number, "rate", {"score": 2})
+    assert r.json()["status"] == "resolved"
+    assert api("manager").get("/gm-meeting/agenda").json() == []
+    [settled] = api("manager").get("/gm-meeting/agenda", status="settled").json()
+    assert settled["id"] == item["id"]
+    assert [e["action"] for e in api("agent").get(f"/complaints/{number}/events").json()][-1] == "agenda_settled"
+    # The meeting page lists it as settled, not as open.
+    html = web("manager").get("/gm-meeting").content.decode()
+    assert f'data-item="{item["id"]}"' in html and "data-settled" in html
+    assert 'class="card mb-3 agenda-item"' not in html
+
+
+def test_a_dissatisfied_rating_keeps_the_item_open(on_agenda, api, scenario, django_capture_on_commit_callbacks):
+    number, item = on_agenda
+    scenario.walk(api("agent"), number, "resolved", assign={"department": "QA", "reason": "二次处理"})
+    with django_capture_on_commit_callbacks(execute=True):
+        api("agent").act(number, "rate", {"score": 5})
+    assert [i["id"] for i in api("manager").get("/gm-meeting/agenda").json()] == [item["id"]]

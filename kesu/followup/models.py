@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 class AgendaStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("agenda", "On the agenda")
     DECIDED = "decided", pgettext_lazy("agenda", "Decided")
+    # The customer was satisfied at last, or the complaint was archived, before the meeting decided.
+    SETTLED = "settled", pgettext_lazy("agenda", "Settled before the meeting")
 
 
 class AgendaItem(models.Model):

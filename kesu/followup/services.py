@@ -211,6 +211,45 @@ def add_to_agenda(complaint, *, reason: str, now: dt.datetime, actor=None) -> Ag
     return item
 
 
+def settle_agenda(event) -> None:
+    """After the commit of a rating or an archiving: an open agenda item of a complaint the customer is now
+    satisfied with, or that is archived, leaves the open agenda (it no longer waits for the meeting)."""
+    from kesu.complaints.events import record_event
+    from kesu.complaints.states import Status
+
+    if event.action == "rate" and event.to_status == Status.REOPENED:
+        return  # still dissatisfied: the item stays for the meeting
+    if event.action == "rate":
+        reason = _("The customer is satisfied with the new handling (rating %(score)s; 1 is very satisfied).") % {
+            "score": (event.data or {}).get("score", "—")
+        }
+    else:
+        reason = _("The complaint was archived before the meeting decided.")
+    with transaction.atomic():
+        item = (
+            AgendaItem.objects.select_for_update()
+            .select_related("complaint")
+            .filter(complaint_id=event.complaint_id, status=AgendaStatus.OPEN)
+            .first()
+        )
+        if item is None:
+            return
+        item.status = AgendaStatus.SETTLED
+        item.decision = reason
+        item.decided_at = event.at
+        item.meeting_on = None
+        item.save(update_fields=["status", "decision", "decided_at", "meeting_on"])
+        record_event(
+            item.complaint,
+            actor=None,
+            now=event.at,
+            action="agenda_settled",
+            from_status=item.complaint.status,
+            to_status=item.complaint.status,
+            data={"reason": reason},
+        )
+
+
 def do_decide_agenda_item(
     item_id: int, *, actor: User, now: dt.datetime, decision: str, meeting_on: dt.date | None = None
 ) -> AgendaItem:

@@ -119,6 +119,8 @@ class Report:
     open_preview: list[dict[str, Any]] = field(default_factory=list)
     breached_preview: list[dict[str, Any]] = field(default_factory=list)
     dissatisfied_preview: list[dict[str, Any]] = field(default_factory=list)
+    # Compensation executed in the period per month, kind, department, requester (selectors.compensation_paid).
+    compensation: dict[str, Any] = field(default_factory=dict)
 
     @property
     def scope_label(self) -> str:
@@ -161,6 +163,9 @@ def build(period: Period, *, user, department: str | None = None, now: dt.dateti
         open_total=_open(qs).count(),
         breached_total=_breached(qs).count(),
         dissatisfied_total=_dissatisfied(qs).count(),
+        compensation=selectors.compensation_paid(
+            user=user, date_from=period.first, date_to=period.last, department=code
+        ),
     )
 
 
@@ -343,9 +348,60 @@ def key_figures(report: Report) -> list[tuple[str, Any, str]]:
         (pgettext("report", "Still open"), s["open"], "int"),
         (pgettext("report", "Overdue now"), s["overdue"], "int"),
         (pgettext("report", "Compensation (CNY)"), Decimal(s["compensation_total"]), "money"),
+        (
+            pgettext("report", "Compensation paid in the period (CNY)"),
+            Decimal((report.compensation or {}).get("executed", "0.00")),
+            "money",
+        ),
         (pgettext("report", "Ratings received"), sat["rated"], "int"),
         (pgettext("report", "Average satisfaction (1 best, 5 worst)"), sat["average"], "number"),
     ]
+
+
+def compensation_tables(report: Report) -> list[dict[str, Any]]:
+    """The compensation executed in the period (paid, shipped, given), per month, kind, department and requester:
+    {"heading", "rows": [(label, count, amount)]} for both documents."""
+    from kesu.solutions.models import Kind
+
+    paid = report.compensation or {}
+    kinds = dict(Kind.choices)
+
+    def rows(items, key, name):
+        return [(name(r[key]), r["count"], Decimal(r["executed"])) for r in items]
+
+    return [
+        {
+            "heading": pgettext("report", "Compensation paid per month"),
+            "rows": rows(paid.get("by_month", []), "month", str),
+        },
+        {
+            "heading": pgettext("report", "Compensation paid per kind"),
+            "rows": rows(paid.get("by_kind", []), "kind", lambda k: str(kinds.get(k, k))),
+        },
+        {
+            "heading": pgettext("report", "Compensation paid per department"),
+            "rows": rows(
+                paid.get("by_department", []), "department", lambda d: report.department_names.get(d, d) or _none()
+            ),
+        },
+        {
+            "heading": pgettext("report", "Compensation paid per person"),
+            "rows": rows(paid.get("by_person", []), "person", lambda p: p or _none()),
+        },
+    ]
+
+
+def _compensation_sections(sheet: ReportSheet, report: Report) -> None:
+    for table in compensation_tables(report):
+        sheet.section(table["heading"])
+        sheet.table(
+            [
+                Column(table["heading"]),
+                Column(pgettext("report", "Compensations"), kind="int"),
+                Column(pgettext("report", "Paid (CNY)"), kind="money"),
+            ],
+            table["rows"] or [(pgettext("report", "None in this period"), 0, Decimal("0.00"))],
+        )
 
 
 def _owner(row: dict[str, Any]) -> str:
@@ -469,6 +525,7 @@ def _summary_sheet(book: Workbook, report: Report) -> None:
             table["rows"] or [(pgettext("report", "None in this period"), 0, None)],
         )
     _sla_table(sheet, report)
+    _compensation_sections(sheet, report)
     sheet.section(pgettext("report", "Top problems"))
     sheet.table(
         [Column(pgettext("report", "Type")), Column(pgettext("report", "Product")), Column(count, kind="int")],
@@ -686,6 +743,8 @@ def pdf(report: Report) -> bytes:
         "key_figures": key_figures(report),
         "count_tables": count_tables(report),
         "sla_rows": sla_rows(report),
+        "compensation_tables": compensation_tables(report),
+        "compensation_paid": report.compensation.get("executed", "0.00"),
         "satisfaction_rows": satisfaction_rows(report),
         "top_problems": [
             (report.type_names.get(p["type_code"], p["type_code"] or _none()), p["product"] or _none(), p["count"])

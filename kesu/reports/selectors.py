@@ -390,3 +390,21 @@ def rank_key(row: dict[str, Any]) -> tuple:
         -row["handled"],
         row["key"],
     )
+
+
+# ---------------------------------------------------------------------------------------------------- compensation
+
+
+def compensation_paid(*, user, date_from: dt.date, date_to: dt.date, department: str | None = None) -> dict[str, Any]:
+    """Compensation executed in the period (paid, shipped or given, by the day it was), on the complaints `user` may
+    see (of `department` if given), per month, kind, department and requester (R-KPI-2 "compensation paid").
+    Agents and handlers: their own requests only, as their KPIs. Amounts as decimal strings."""
+    from kesu.solutions.selectors import paid_totals
+
+    start, end = period_bounds(date_from, date_to)
+    complaints = complaints_visible_to(user)
+    if department:
+        complaints = complaints.filter(department__code=department)
+    return paid_totals(
+        start=start, end=end, complaints=complaints, requested_by=None if may_see_reports(user) else user
+    )

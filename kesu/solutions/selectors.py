@@ -155,11 +155,15 @@ def monthly_totals(*, start: dt.datetime, end: dt.datetime, user=None) -> dict[s
     return _totals(qs, month_field="requested_at", person_field="requested_by__username")
 
 
-def paid_totals(*, start: dt.datetime, end: dt.datetime, complaints: QuerySet | None = None) -> dict[str, Any]:
+def paid_totals(
+    *, start: dt.datetime, end: dt.datetime, complaints: QuerySet | None = None, requested_by=None
+) -> dict[str, Any]:
     """Compensation executed (paid, shipped, given) in [start, end) by when it was executed, per month, kind,
     department (the complaint's) and person (the requester), for the reports and KPIs. `complaints`: the report's
-    complaints in scope (any period), else every complaint."""
+    complaints in scope (any period), else every complaint; `requested_by`: one person's requests only."""
     qs = Compensation.objects.filter(executed_at__gte=start, executed_at__lt=end, status__in=EXECUTED)
     if complaints is not None:
         qs = qs.filter(complaint__in=complaints.order_by().values("pk"))
+    if requested_by is not None:
+        qs = qs.filter(requested_by=requested_by)
     return _totals(qs, month_field="executed_at", person_field="requested_by__username")

@@ -210,7 +210,7 @@ def _month_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
-def _labelled_totals(totals: dict[str, Any]) -> dict[str, Any]:
+def labelled_totals(totals: dict[str, Any]) -> dict[str, Any]:
     kinds = dict(Kind.choices)
     departments = dict(Department.objects.values_list("code", "name"))
     for r in totals["by_kind"]:
@@ -267,7 +267,7 @@ def _waiting_page(request, *, status: int = 200) -> HttpResponse:
         "filter_errors": errors,
         "errors": state.get("errors") or {},
         "values": state.get("values") or {},
-        "totals": _labelled_totals(totals),
+        "totals": labelled_totals(totals),
         "period_first": period_first,
         "period_last": period_last,
         "now": timezone.now(),

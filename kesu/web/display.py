@@ -18,7 +18,7 @@ from kesu.alerts.models import AlertKey, AlertKind
 from kesu.assessment.models import PenaltyStatus
 from kesu.channels.outbound.models import MessageChannel
 from kesu.complaints.classification import Flag, Level, Priority, Severity
-from kesu.complaints.models import Channel, CustomerKind, Demand, LinkKind, Relationship
+from kesu.complaints.models import Channel, CustomerKind, Demand, Relationship
 from kesu.complaints.models.attachment import EvidenceSource
 from kesu.complaints.models.complaint import ReviewState, SolutionType
 from kesu.complaints.states import TRANSITIONS, Status
@@ -43,7 +43,6 @@ STATUS_ORDER = [
     Status.CLOSED,
     Status.REJECTED,
     Status.ARCHIVED,
-    Status.MERGED,
 ]
 PRIORITY_ORDER = [Priority.URGENT, Priority.IMPORTANT, Priority.ROUTINE]
 
@@ -87,7 +86,6 @@ CHOICES: dict[str, Any] = {
     "compensation_status": CompensationStatus,
     "script_situation": Situation,
     "message_channel": MessageChannel,
-    "link_kind": LinkKind,
 }
 
 
@@ -126,6 +124,7 @@ EVENT_LABELS = {
     "major_reported": pgettext_lazy("event", "Reported to leadership"),
     "revisit": pgettext_lazy("event", "Revisit call"),
     "gm_decision": pgettext_lazy("event", "GM meeting decision"),
+    "agenda_settled": pgettext_lazy("event", "Off the GM meeting agenda"),
     "alert_opened": pgettext_lazy("event", "Early warning raised"),
     "alert_joined": pgettext_lazy("event", "Joined an early warning"),
     "alert_acknowledged": pgettext_lazy("event", "Early warning acknowledged"),
@@ -156,11 +155,6 @@ EVENT_LABELS = {
     "compensation_cancelled": pgettext_lazy("event", "Compensation cancelled"),
     "script_used": pgettext_lazy("event", "Script used in the reply"),
     "macro_run": pgettext_lazy("event", "Macro applied"),
-    "merge": pgettext_lazy("event", "Merged into another complaint"),
-    "merged_in": pgettext_lazy("event", "A duplicate was merged in"),
-    "merged_message": pgettext_lazy("event", "Message from a merged complaint"),
-    "link": pgettext_lazy("event", "Linked with another complaint"),
-    "unlink": pgettext_lazy("event", "Link removed"),
 }
 
 
@@ -200,6 +194,7 @@ EVENT_ICONS = {
     "major_reported": "bi-megaphone",
     "revisit": "bi-telephone",
     "gm_decision": "bi-bank",
+    "agenda_settled": "bi-bank",
     "alert_opened": "bi-exclamation-triangle",
     "alert_joined": "bi-exclamation-triangle",
     "alert_acknowledged": "bi-eye",
@@ -230,11 +225,6 @@ EVENT_ICONS = {
     "compensation_cancelled": "bi-slash-circle",
     "script_used": "bi-chat-square-quote",
     "macro_run": "bi-magic",
-    "merge": "bi-union",
-    "merged_in": "bi-union",
-    "merged_message": "bi-chat-left-dots",
-    "link": "bi-link-45deg",
-    "unlink": "bi-x-circle",
 }
 
 
@@ -310,14 +300,6 @@ DATA_FIELDS: dict[str, tuple[Any, str]] = {
     "file": (gettext_lazy("Imported from"), "plain"),
     "row": (gettext_lazy("Row"), "plain"),
     "legacy_number": (gettext_lazy("Old number"), "plain"),
-    "into": (gettext_lazy("Merged into"), "plain"),
-    "from": (gettext_lazy("From complaint"), "plain"),
-    "to": (gettext_lazy("Linked to"), "plain"),
-    "original_at": (gettext_lazy("First written at"), "datetime"),
-    "original_action": (gettext_lazy("Was"), "event_action"),
-    "messages": (gettext_lazy("Messages copied"), "plain"),
-    "files": (gettext_lazy("Evidence copied"), "plain"),
-    "earlier_deadlines": (gettext_lazy("Earlier deadlines kept"), "deadlines"),
     "follower_name": (gettext_lazy("Follower"), "plain"),
     "mentions": (gettext_lazy("Mentioned"), "list"),
 }
@@ -375,10 +357,6 @@ ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("script_used", "channel"): (gettext_lazy("Sent by"), "message_channel"),
     ("macro_run", "macro"): (gettext_lazy("Macro"), "plain"),
     ("macro_run", "steps"): (gettext_lazy("Steps"), "plain"),
-    ("link", "kind"): (gettext_lazy("Kind of link"), "link_kind"),
-    ("unlink", "kind"): (gettext_lazy("Kind of link"), "link_kind"),
-    ("merged_message", "text"): (gettext_lazy("Message"), "text"),
-    ("merged_in", "description"): (gettext_lazy("Description"), "text"),
     ("message_sent", "text"): (gettext_lazy("Message"), "text"),
     ("customer_message", "text"): (gettext_lazy("Message"), "text"),
     **{
@@ -502,14 +480,6 @@ def _suggestion(value: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> str:
-    if kind == "event_action":
-        return event_label(str(value))
-    if kind == "link_kind":
-        return choice_label(value, "link_kind")
-    if kind == "deadlines" and isinstance(value, list):
-        return "; ".join(
-            f"{d.get('clock', '')} {format_datetime(d.get('due_at'))}" for d in value if isinstance(d, dict)
-        )
     if kind == "alert_kind":
         return choice_label(value, "alert_kind")
     if kind == "alert_key":

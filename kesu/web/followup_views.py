@@ -219,7 +219,9 @@ def _gm_context(request, *, failed: AgendaDecisionForm | None = None) -> dict[st
         to_attr="done_revisits",
     )
     open_items = list(base.filter(status=AgendaStatus.OPEN).prefetch_related(done_revisits).order_by("added_at", "id"))
-    decided = list(base.filter(status=AgendaStatus.DECIDED).order_by("-decided_at", "-id")[:50])
+    decided = list(
+        base.filter(status__in=[AgendaStatus.DECIDED, AgendaStatus.SETTLED]).order_by("-decided_at", "-id")[:50]
+    )
     may_decide = user.role in followup.MEETING_ROLES
     items = []
     for item in open_items:

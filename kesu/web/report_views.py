@@ -373,4 +373,8 @@ def kpis(request) -> HttpResponse:
         for row in departments:
             row["name"] = dept_names.get(row["key"], row["key"])
     context.update(period=period, people=people, departments=departments)
+    # Compensation paid in the period per month, kind, department and person (R-KPI-2).
+    from .compensation_views import labelled_totals
+
+    context["compensation"] = labelled_totals(selectors.compensation_paid(user=user, **period))
     return render(request, "web/reports/kpis.html", context)

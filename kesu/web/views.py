@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kesu.alerts.selectors import alerts_for_complaint
 from kesu.api.routers.complaints import attachment_response
 from kesu.cases.selectors import case_mark_for
-from kesu.complaints import actions
+from kesu.complaints import actions, explain
 from kesu.complaints.access import (
     access_complaint,
     complaints_visible_to,
@@ -235,8 +235,6 @@ def complaint_new(request):
 def _action_forms(complaint, user, *, failed: Any = None) -> list[dict[str, Any]]:
     result = []
     for transition in actions.allowed_actions(complaint, user):
-        if transition.action not in ACTION_FORMS:  # merge and link: on the links card (link_views)
-            continue
         if failed is not None and failed.action == transition.action:
             form = failed
         else:
@@ -353,10 +351,11 @@ def _complaint_context(
         else _unidentified(complaint.customer),
         "revealed": revealed,
         "actions": allowed,
+        "why_nothing": "" if allowed else explain.why_nothing(complaint, user),
         "action_error": action_error,
         "failed_shown": failed is not None and any(a["form"] is failed for a in allowed),
         "collaborators": list(complaint.collaborators.all()),
-        "attachments": list(complaint.attachments.select_related("uploaded_by", "merged_from")),
+        "attachments": list(complaint.attachments.select_related("uploaded_by")),
         "events": _timeline(complaint, type_names, user),
         "clocks": clock_rows(deadlines_of(complaint), now),
         "rule_hits": _rule_hits(complaint),

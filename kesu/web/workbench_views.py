@@ -147,6 +147,7 @@ def _ledger_context(request, *, failed: PenaltyDecisionForm | None = None) -> di
         "rows": rows,
         "totals": _totals(qs),
         "query": request.GET.urlencode(),
+        "filtered": any(filters.value(name) for name in ("status", "person", "month")),
     }
 
 

@@ -661,6 +661,7 @@ class Demo:
                         kind="cash",
                         amount=kwargs["compensation_amount"],
                         reason=kwargs["detail"][:200],
+                        confirm=True,  # the story's amount is deliberate, even above the amount involved
                     )
                 complaint = actions.ACTIONS[step.action](complaint, actor=actor, now=at, **kwargs)
             except DomainError as exc:
