@@ -100,6 +100,12 @@ def check_allowed(complaint: Complaint, actor: User | None, transition: Transiti
         raise Forbidden(_("Your role may not do “%(action)s”.") % {"action": transition.label})
     if complaint.status == S.ARCHIVED:
         raise DomainError("read_only", _("Archived complaints are read-only."))
+    if complaint.status == S.MERGED:
+        raise DomainError(
+            "read_only",
+            _("This complaint was merged into %(number)s and is read-only: work on that one.")
+            % {"number": complaint.merged_into.number if complaint.merged_into_id else "—"},
+        )
     if complaint.status not in transition.sources:
         raise DomainError(
             "invalid_transition",
@@ -1637,6 +1643,10 @@ ACTIONS = {
     "pause_clock": do_pause_clock,
     "resume_clock": do_resume_clock,
 }
+# Merging and linking (the agent's workspace) live in their own module, which uses this one's machinery.
+from .merging import do_link, do_merge, do_unlink  # noqa: E402
+
+ACTIONS.update({"merge": do_merge, "link": do_link, "unlink": do_unlink})
 # Taken by the customer alone, through the channels (no actor argument); not on the staff's action endpoint.
 CUSTOMER_ONLY_ACTIONS = {"customer_message": do_customer_message}
 assert set(ACTIONS) | set(CUSTOMER_ONLY_ACTIONS) == set(TRANSITIONS), "every transition has exactly one action function"

@@ -174,6 +174,8 @@ def do_add_attachment(
         raise Forbidden(_("Your role may not add evidence to complaints."))
     if complaint.status == Status.ARCHIVED:
         raise DomainError("read_only", _("Archived complaints are read-only."))
+    if complaint.is_read_only:  # merged into another complaint
+        raise DomainError("read_only", _("Merged complaints are read-only: work on the complaint it was merged into."))
     if not content:
         raise ValidationFailed(_("The file is empty."), field="file")
     check_upload_size(len(content))

@@ -28,6 +28,8 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", pgettext_lazy("status", "Archived")
     REJECTED = "rejected", pgettext_lazy("status", "Not justified")
     REOPENED = "reopened", pgettext_lazy("status", "Reopened")
+    # A duplicate joined into another complaint (the survivor): read-only, it points to the survivor.
+    MERGED = "merged", pgettext_lazy("status", "Merged into another")
 
 
 S = Status
@@ -35,7 +37,11 @@ OPEN_STATES = frozenset(
     {S.NEW, S.ACKNOWLEDGED, S.TRIAGED, S.ASSIGNED, S.INVESTIGATING, S.SOLUTION_PROPOSED, S.RESOLVED, S.REOPENED}
 )
 WORKING_STATES = OPEN_STATES - {S.RESOLVED}
-ENDED_STATES = frozenset({S.CLOSED, S.ARCHIVED, S.REJECTED})
+ENDED_STATES = frozenset({S.CLOSED, S.ARCHIVED, S.REJECTED, S.MERGED})
+# Nothing changes these any more: every action but viewing is refused.
+READ_ONLY_STATES = frozenset({S.ARCHIVED, S.MERGED})
+# Links between complaints may be made and removed on these (not on a read-only one).
+LINKABLE_STATES = OPEN_STATES | {S.CLOSED, S.REJECTED}
 
 FRONT_DESK = frozenset({Role.AGENT, Role.SUPERVISOR, Role.DIRECTOR, Role.MANAGER, Role.ADMIN})
 HANDLING = FRONT_DESK | {Role.QUALITY, Role.HANDLER}
@@ -121,6 +127,11 @@ TRANSITIONS: dict[str, Transition] = {
         _t("note", OPEN_STATES | {S.CLOSED, S.REJECTED}, [None], HANDLING, pgettext_lazy("action", "Add note")),
         _t("pause_clock", WORKING_STATES, [None], HANDLING, pgettext_lazy("action", "Pause clock")),
         _t("resume_clock", WORKING_STATES, [None], HANDLING, pgettext_lazy("action", "Resume clock")),
+        # Merge a duplicate into the complaint that carries on (the survivor): its messages, evidence and
+        # contacts go with it, its clocks stop, it ends as "merged" (kesu.complaints.merging).
+        _t("merge", OPEN_STATES, [S.MERGED], FRONT_DESK, pgettext_lazy("action", "Merge into another complaint")),
+        _t("link", LINKABLE_STATES, [None], HANDLING, pgettext_lazy("action", "Link a complaint")),
+        _t("unlink", LINKABLE_STATES, [None], HANDLING, pgettext_lazy("action", "Remove a link")),
         # The customer writes in (tracking page, e-mail reply, SMS): no staff role takes this action.
         _t(
             "customer_message",

@@ -80,6 +80,8 @@ def may_edit(complaint: Complaint, user: User | None) -> bool:
 def _check_edit(complaint: Complaint, actor: User, *, owner_id: int | None = None) -> None:
     if complaint.status == Status.ARCHIVED:
         raise DomainError("read_only", _("Archived complaints are read-only."))
+    if complaint.is_read_only:  # merged into another complaint
+        raise DomainError("read_only", _("Merged complaints are read-only: work on the complaint it was merged into."))
     if not may_edit(complaint, actor) and not (owner_id is not None and owner_id == actor.pk):
         raise Forbidden(
             _("Only quality, supervisors and the handlers of the responsible department may change the investigation.")

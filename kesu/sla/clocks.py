@@ -19,7 +19,7 @@ from .calendars import WorkCalendar, due_at, extend_for_pause
 from .models import ClockDefinition, Deadline
 
 # Events after which no clock of the current round keeps running.
-ENDING_EVENTS = frozenset({"resolve", "close", "reject", "archive", "reopen"})
+ENDING_EVENTS = frozenset({"resolve", "close", "reject", "archive", "reopen", "merge"})
 
 
 def _definitions() -> list[ClockDefinition]:

@@ -18,7 +18,7 @@ from kesu.alerts.models import AlertKey, AlertKind
 from kesu.assessment.models import PenaltyStatus
 from kesu.channels.outbound.models import MessageChannel
 from kesu.complaints.classification import Flag, Level, Priority, Severity
-from kesu.complaints.models import Channel, CustomerKind, Demand, Relationship
+from kesu.complaints.models import Channel, CustomerKind, Demand, LinkKind, Relationship
 from kesu.complaints.models.attachment import EvidenceSource
 from kesu.complaints.models.complaint import ReviewState, SolutionType
 from kesu.complaints.states import TRANSITIONS, Status
@@ -43,6 +43,7 @@ STATUS_ORDER = [
     Status.CLOSED,
     Status.REJECTED,
     Status.ARCHIVED,
+    Status.MERGED,
 ]
 PRIORITY_ORDER = [Priority.URGENT, Priority.IMPORTANT, Priority.ROUTINE]
 
@@ -86,6 +87,7 @@ CHOICES: dict[str, Any] = {
     "compensation_status": CompensationStatus,
     "script_situation": Situation,
     "message_channel": MessageChannel,
+    "link_kind": LinkKind,
 }
 
 
@@ -155,6 +157,11 @@ EVENT_LABELS = {
     "compensation_cancelled": pgettext_lazy("event", "Compensation cancelled"),
     "script_used": pgettext_lazy("event", "Script used in the reply"),
     "macro_run": pgettext_lazy("event", "Macro applied"),
+    "merge": pgettext_lazy("event", "Merged into another complaint"),
+    "merged_in": pgettext_lazy("event", "A duplicate was merged in"),
+    "merged_message": pgettext_lazy("event", "Message from a merged complaint"),
+    "link": pgettext_lazy("event", "Linked with another complaint"),
+    "unlink": pgettext_lazy("event", "Link removed"),
 }
 
 
@@ -225,6 +232,11 @@ EVENT_ICONS = {
     "compensation_cancelled": "bi-slash-circle",
     "script_used": "bi-chat-square-quote",
     "macro_run": "bi-magic",
+    "merge": "bi-union",
+    "merged_in": "bi-union",
+    "merged_message": "bi-chat-left-dots",
+    "link": "bi-link-45deg",
+    "unlink": "bi-x-circle",
 }
 
 
@@ -300,6 +312,14 @@ DATA_FIELDS: dict[str, tuple[Any, str]] = {
     "file": (gettext_lazy("Imported from"), "plain"),
     "row": (gettext_lazy("Row"), "plain"),
     "legacy_number": (gettext_lazy("Old number"), "plain"),
+    "into": (gettext_lazy("Merged into"), "plain"),
+    "from": (gettext_lazy("From complaint"), "plain"),
+    "to": (gettext_lazy("Linked to"), "plain"),
+    "original_at": (gettext_lazy("First written at"), "datetime"),
+    "original_action": (gettext_lazy("Was"), "event_action"),
+    "messages": (gettext_lazy("Messages copied"), "plain"),
+    "files": (gettext_lazy("Evidence copied"), "plain"),
+    "earlier_deadlines": (gettext_lazy("Earlier deadlines kept"), "deadlines"),
     "follower_name": (gettext_lazy("Follower"), "plain"),
     "mentions": (gettext_lazy("Mentioned"), "list"),
 }
@@ -357,6 +377,10 @@ ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
     ("script_used", "channel"): (gettext_lazy("Sent by"), "message_channel"),
     ("macro_run", "macro"): (gettext_lazy("Macro"), "plain"),
     ("macro_run", "steps"): (gettext_lazy("Steps"), "plain"),
+    ("link", "kind"): (gettext_lazy("Kind of link"), "link_kind"),
+    ("unlink", "kind"): (gettext_lazy("Kind of link"), "link_kind"),
+    ("merged_message", "text"): (gettext_lazy("Message"), "text"),
+    ("merged_in", "description"): (gettext_lazy("Description"), "text"),
     ("message_sent", "text"): (gettext_lazy("Message"), "text"),
     ("customer_message", "text"): (gettext_lazy("Message"), "text"),
     **{
@@ -480,6 +504,14 @@ def _suggestion(value: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> str:
+    if kind == "event_action":
+        return event_label(str(value))
+    if kind == "link_kind":
+        return choice_label(value, "link_kind")
+    if kind == "deadlines" and isinstance(value, list):
+        return "; ".join(
+            f"{d.get('clock', '')} {format_datetime(d.get('due_at'))}" for d in value if isinstance(d, dict)
+        )
     if kind == "alert_kind":
         return choice_label(value, "alert_kind")
     if kind == "alert_key":

@@ -235,6 +235,8 @@ def complaint_new(request):
 def _action_forms(complaint, user, *, failed: Any = None) -> list[dict[str, Any]]:
     result = []
     for transition in actions.allowed_actions(complaint, user):
+        if transition.action not in ACTION_FORMS:  # merge and link: on the links card (link_views)
+            continue
         if failed is not None and failed.action == transition.action:
             form = failed
         else:
@@ -355,7 +357,7 @@ def _complaint_context(
         "action_error": action_error,
         "failed_shown": failed is not None and any(a["form"] is failed for a in allowed),
         "collaborators": list(complaint.collaborators.all()),
-        "attachments": list(complaint.attachments.select_related("uploaded_by")),
+        "attachments": list(complaint.attachments.select_related("uploaded_by", "merged_from")),
         "events": _timeline(complaint, type_names, user),
         "clocks": clock_rows(deadlines_of(complaint), now),
         "rule_hits": _rule_hits(complaint),

@@ -17,6 +17,7 @@ from kesu.complaints.access import (
     scope_event_data,
 )
 from kesu.complaints.attachments import check_upload_size, do_add_attachment
+from kesu.complaints.merging import attach_links
 from kesu.complaints.models import Attachment
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaint_page, complaint_timeline
 from kesu.core.errors import DomainError, Forbidden, NotFound
@@ -98,6 +99,7 @@ def list_complaints(request, filters: Query[ListQuery]):
         items = search.ranked(items, q)
     reviewers = playbook_reviewers()
     attach_workspace(items)
+    attach_links(items, user=request.user)
     identified = customers_identified_for(request.user, [c.customer_id for c in items])
     memo: dict = {}
     out = [
@@ -148,6 +150,9 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "note": ("text", "internal", "kind"),
     "pause_clock": ("reason",),
     "resume_clock": ("reason",),
+    "merge": ("into", "reason"),
+    "link": ("to", "kind", "note"),
+    "unlink": ("to",),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "propose_solution": ("solution_type", "detail"),
@@ -160,6 +165,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "escalate": ("reason",),
     "note": ("text",),
     "pause_clock": ("reason",),
+    "merge": ("into", "reason"),
+    "link": ("to",),
+    "unlink": ("to",),
 }
 
 

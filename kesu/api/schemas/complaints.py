@@ -85,9 +85,13 @@ class ActionIn(Body):
     reply: str | None = None
     text: str | None = None
     internal: bool | None = None
-    kind: Literal["progress", "initial_report"] | None = Field(
-        None, description="note: progress, or initial_report (the A-class initial corrective report)"
+    kind: Literal["progress", "initial_report", "related", "duplicate", "follow_up"] | None = Field(
+        None,
+        description="note: progress, or initial_report (the A-class initial corrective report); "
+        "link: related, duplicate (of `to`) or follow_up (of `to`)",
     )
+    into: str | None = Field(None, max_length=32, description="merge: the number of the complaint that carries on")
+    to: str | None = Field(None, max_length=32, description="link, unlink: the other complaint's number")
 
 
 class CustomerOut(Schema):
@@ -120,6 +124,13 @@ class DeadlineOut(Schema):
     breached_at: dt.datetime | None
     paused: bool
     stopped: bool
+
+
+class LinkOut(Schema):
+    number: str
+    kind: str = Field(description="related, duplicate, follow_up — or repeat (found at intake)")
+    direction: str = Field(description="out: this complaint is the duplicate / follow-up; in: the other is; both")
+    status: str
 
 
 class ComplaintOut(Schema):
@@ -168,6 +179,8 @@ class ComplaintOut(Schema):
     reject_reply: str
     allowed_actions: list[str]
     followers: list[str] = Field([], description="usernames of the people kept informed (抄送)")
+    links: list[LinkOut] = []
+    merged_into: str | None = None
     created_by: str | None
     acknowledged_at: dt.datetime | None
     resolved_at: dt.datetime | None
@@ -247,6 +260,26 @@ def _allowed_actions(c: Complaint, user, reviewers: dict | None, memo: dict | No
     if key not in memo:
         memo[key] = [t.action for t in allowed_actions(c, user, reviewers=reviewers)]
     return list(memo[key])
+
+
+def _links(c: Complaint, user) -> list[dict[str, Any]]:
+    """The complaint's links in the reader's scope; a page sets `_links_json` for all its complaints at once."""
+    known = getattr(c, "_links_json", None)
+    if known is not None:
+        return known
+    if user is None:
+        return []
+    from kesu.complaints.merging import links_json
+
+    return links_json(c, user=user)
+
+
+def _merged_into(c: Complaint, user) -> str | None:
+    if not c.merged_into_id:
+        return None
+    if getattr(c, "_merged_into_number", None) is None:
+        _links(c, user)  # reads the survivor's number with the links
+    return getattr(c, "_merged_into_number", None) or None
 
 
 # Fields of a complaint body that keep None (no value) instead of becoming "".
@@ -336,6 +369,8 @@ def complaint_json(
         "reject_reply": c.reject_reply,
         "allowed_actions": _allowed_actions(c, user, reviewers, actions_memo),
         "followers": followers_summary(c),
+        "links": _links(c, user),
+        "merged_into": _merged_into(c, user),
         "created_by": c.created_by.username if c.created_by_id and c.created_by else None,
         "acknowledged_at": local_time(c.acknowledged_at, tz),
         "resolved_at": local_time(c.resolved_at, tz),

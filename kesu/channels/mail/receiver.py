@@ -99,6 +99,10 @@ def handle_message(
         return _store(mail, key=key, via=via, now=now, outcome=MailOutcome.IGNORED, reason=reason)
     files, refused = _checked_files(mail)
     target, refers_to = _thread_target(mail)
+    if target is not None and target.status == Status.MERGED:
+        from kesu.complaints.merging import survivor_of
+
+        target = survivor_of(target)  # a reply to a merged duplicate belongs on the complaint it was merged into
     if target is not None:
         if target.status != Status.ARCHIVED:
             try:

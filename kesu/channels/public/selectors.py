@@ -64,6 +64,10 @@ STATUS_WORDS: dict[str, tuple[Any, Any]] = {
         _("Your complaint has been reopened."),
         _("A customer service colleague will contact you again."),
     ),
+    S.MERGED: (
+        _("Your complaint is handled together with another one you made about the same matter."),
+        _("Your messages and files were moved there; you will hear from us under that complaint."),
+    ),
 }
 RATED_NEXT = _("Thank you for your rating. The complaint will be closed.")
 
@@ -241,7 +245,7 @@ def customer_view(complaint: Complaint) -> CustomerView:
         messages=public_messages(complaint),
         can_rate=can_rate,
         can_respond=status == S.SOLUTION_PROPOSED and complaint.customer_accepted is None,
-        can_write=status != S.ARCHIVED,
+        can_write=status not in (S.ARCHIVED, S.MERGED),
         proposal=complaint.solution_detail if status == S.SOLUTION_PROPOSED else "",
         received_at=complaint.received_at,
     )

@@ -34,6 +34,15 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("uploaded by")
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
+    # On a survivor: the duplicate this piece of evidence came with when it was merged (the same stored file).
+    merged_from = models.ForeignKey(
+        "complaints.Complaint",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("came with"),
+    )
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..states import Status
+from ..states import READ_ONLY_STATES, Status
 
 
 class Channel(models.TextChoices):
@@ -105,7 +105,19 @@ class Complaint(models.Model):
     # final classification can be compared with it (suggestion accuracy).
     suggestion = models.JSONField(_("suggestion"), default=dict, blank=True)
     repeat_count = models.PositiveIntegerField(_("repeat count"), default=0)
+    # Earlier complaints about the same matter, found at intake (repeats.find_repeats): kept as found. Links staff
+    # make by hand, with a kind, are ComplaintLink rows.
     linked = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("linked complaints"))
+    # Set once, by merging.do_merge: the complaint this duplicate was merged into (the survivor).
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_complaints",
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     # The handling round in which leadership was told this is a major complaint (五清楚一报告): once a round.
     major_round = models.PositiveSmallIntegerField(_("reported as major in round"), null=True, blank=True)
     # The nearest running, unpaused deadline: what the inbox sorts on and `overdue` compares with now.
@@ -230,7 +242,7 @@ class Complaint(models.Model):
 
     @property
     def is_read_only(self) -> bool:
-        return self.status == Status.ARCHIVED
+        return self.status in READ_ONLY_STATES
 
 
 class IdempotencyKey(models.Model):
