@@ -158,6 +158,10 @@ def _validate_settings(settings_: dict[str, Any], departments: set[str], fail) -
         from kesu.quality.rules import validate as validate_capa
 
         validate_capa(settings_["capa"], fail)
+    if settings_.get("service") is not None:
+        from kesu.service.rules import validate as validate_service
+
+        validate_service(settings_["service"], fail)
     if settings_.get("compensation") is not None or settings_.get("solution_types") is not None:
         from kesu.solutions import rules as solution_rules
 

@@ -12,6 +12,7 @@ from kesu.complaints.actions import ComplaintInput, CustomerInput, allowed_actio
 from kesu.complaints.models import Complaint, Event
 from kesu.core.masking import mask_email, mask_id_number, mask_phone
 from kesu.routing.customers import customer_summary, followers_summary
+from kesu.service.selectors import order_numbers_of
 from kesu.sla.clocks import deadlines_of
 from kesu.triage.contract import public_suggestion
 
@@ -181,6 +182,7 @@ class ComplaintOut(Schema):
     followers: list[str] = Field([], description="usernames of the people kept informed (抄送)")
     links: list[LinkOut] = []
     merged_into: str | None = None
+    service_orders: list[str] = Field([], description="the service orders (派工单) made from it or raised by it")
     created_by: str | None
     acknowledged_at: dt.datetime | None
     resolved_at: dt.datetime | None
@@ -371,6 +373,7 @@ def complaint_json(
         "followers": followers_summary(c),
         "links": _links(c, user),
         "merged_into": _merged_into(c, user),
+        "service_orders": order_numbers_of(c),
         "created_by": c.created_by.username if c.created_by_id and c.created_by else None,
         "acknowledged_at": local_time(c.acknowledged_at, tz),
         "resolved_at": local_time(c.resolved_at, tz),
