@@ -137,6 +137,10 @@ def do_submit(sub: Submission, *, address: str, now: dt.datetime, require_challe
             challenges.spend(checked, now=now)
         for name, content, declared in sub.files:
             do_add_attachment(complaint, actor=None, now=now, content=content, filename=name, declared_type=declared)
+        if complaint.demand == Demand.REPAIR:  # a repair request: its service order (派工单) opens with it
+            from kesu.service.actions import do_open_from_public_form
+
+            do_open_from_public_form(complaint, now=now)
 
     try:
         complaint, _created = actions.do_create(
