@@ -202,27 +202,25 @@ def attach_workspace(complaints: list[Complaint]) -> None:
         else:
             totals[key] = n
     for c in complaints:
-        c._followers = sorted(names[c.pk])
-        c._customer_count = totals.get(c.customer_id, 0)
+        c._followers = sorted(names[c.pk])  # type: ignore[attr-defined]
+        c._customer_count = totals.get(c.customer_id, 0)  # type: ignore[attr-defined]
 
 
 def customer_summary(c: Complaint) -> dict[str, Any]:
     """The workspace part of the complaint object's "customer": its id and how many complaints they made."""
-    count = getattr(c, "_customer_count", None)
-    if count is None:
-        count = Complaint.objects.filter(customer_id=c.customer_id).count()
+    if getattr(c, "_customer_count", None) is None:
+        attach_workspace([c])
     return {
         "id": c.customer_id,
-        "complaint_count": count,
+        "complaint_count": getattr(c, "_customer_count", 0),
         "vip": c.customer.relationship == Relationship.VIP,
     }
 
 
 def followers_summary(c: Complaint) -> list[str]:
-    known = getattr(c, "_followers", None)
-    if known is not None:
-        return known
-    return sorted(Watcher.objects.filter(complaint_id=c.pk).values_list("user__username", flat=True))
+    if getattr(c, "_followers", None) is None:
+        attach_workspace([c])
+    return getattr(c, "_followers", [])
 
 
 def do_set_vip(customer: Customer, *, actor: User, vip: bool, reason: str = "", now: dt.datetime) -> Customer:

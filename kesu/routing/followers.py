@@ -100,6 +100,12 @@ def follower_usernames(complaint: Complaint) -> list[str]:
     return sorted(complaint.watchers.values_list("user__username", flat=True))
 
 
+def _who(user: User) -> str:
+    """王工 (wanggong), or the username alone when it is their only name."""
+    name = str(user)
+    return name if name == user.username else f"{name} ({user.username})"
+
+
 def _person(username: str, field: str = "username") -> User:
     name = (username or "").strip().lstrip("@")
     if not name:
@@ -119,7 +125,7 @@ def do_follow(complaint: Complaint, *, actor: User, username: str, now: dt.datet
     if not may_see(user, complaint):
         raise ValidationFailed(
             _("%(name)s may not see complaint %(number)s (outside their data scope), so cannot follow it.")
-            % {"name": f"{user} ({user.username})", "number": complaint.number},
+            % {"name": _who(user), "number": complaint.number},
             field="username",
         )
     existing = Watcher.objects.filter(complaint=complaint, user=user).select_related("user", "added_by").first()
@@ -221,7 +227,7 @@ def mentions_in(complaint: Complaint, text: str, *, field: str = "text") -> list
         if user is None:
             unknown.append("@" + name)
         elif not may_see(user, complaint):
-            outside.append(f"@{user.username} ({user})")
+            outside.append(f"@{user.username}" + ("" if str(user) == user.username else f" ({user})"))
         else:
             found.setdefault(user.pk, user)
     problems = []
