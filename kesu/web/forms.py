@@ -80,8 +80,11 @@ def category_choices() -> list[tuple[str, str]]:
 TABS = {
     "mine": pgettext_lazy("inbox tab", "Mine"),
     "departments": pgettext_lazy("inbox tab", "My departments"),
+    "created": pgettext_lazy("inbox tab", "Created by me"),
+    "following": pgettext_lazy("inbox tab", "Following"),
     "all": pgettext_lazy("inbox tab", "Everything I may see"),
 }
+PAGE_SIZES = (20, 50, 100)
 
 # Column → what it sorts on. Status and priority sort in workflow/urgency order, not alphabetically.
 SORTS = {
@@ -135,8 +138,12 @@ class InboxFilterForm(BootstrapMixin, forms.Form):
     )
     type = forms.ChoiceField(label=_("Type"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_soon = forms.BooleanField(label=_("Due within 4 hours"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, widget=forms.HiddenInput)
+    page_size = forms.TypedChoiceField(
+        label=_("Per page"), required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES], empty_value=None
+    )
     # What a dashboard chart counted: kept as hidden fields, so changing another filter keeps them.
     department = forms.CharField(label=_("Department"), required=False, max_length=20, widget=forms.HiddenInput)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=Channel.choices, widget=forms.HiddenInput)

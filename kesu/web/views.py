@@ -43,6 +43,7 @@ from kesu.rules.models import Rule
 from kesu.search import selectors as search
 from kesu.sla.calendar_store import missing_years
 from kesu.sla.clocks import deadlines_of
+from kesu.workspace.filters import FILTER_KEYS, complaint_filters
 
 from .display import (
     PRIORITY_ORDER,
@@ -67,7 +68,7 @@ from .forms import (
     TaskUpdateForm,
 )
 
-PAGE_SIZE = 25
+PAGE_SIZE = 20
 CONTACT_BLOCK = re.compile(r"contact-[a-z0-9-]{1,40}")
 
 
@@ -125,27 +126,15 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
-@login_required
-@require_GET
-def inbox(request):
-    data = request.GET.copy()
+def inbox_queryset(user, data, *, now):
+    """The inbox's form, filters, sort and ordered complaints for `data` (its query parameters): what the page
+    lists, and what "all N matching" of a bulk action acts on."""
+    data = data.copy()
     data.setdefault("sort", DEFAULT_SORT)
     form = InboxFilterForm(data)
     form.is_valid()
-    user = request.user
-    tab = form.value("tab") or ("all" if user.sees_whole_organisation else "mine")
-    status = form.value("status", "")
-    filters = ComplaintFilters(
-        status=[status] if status and status != "open" else None,
-        open_only=status == "open",
-        severity=form.value("severity"),
-        priority=form.value("priority"),
-        type_code=form.value("type"),
-        overdue=form.value("overdue") or None,
-        q=(form.value("q", "") or "").strip() or None,
-        mine=tab == "mine",
-        my_departments=tab == "departments",
-        **{name: form.value(name) for name in InboxFilterForm.REPORT_FIELDS},
+    filters: ComplaintFilters = complaint_filters(
+        {name: form.value(name) for name in FILTER_KEYS} | {"tab": form.value("tab") or "all"}, now=now
     )
     sort = form.value("sort") or DEFAULT_SORT
     column = sort.lstrip("-")
@@ -160,9 +149,23 @@ def inbox(request):
         ordering = field.desc(nulls_last=True) if nullable else field.desc()
     else:
         ordering = field.asc(nulls_last=True) if nullable else field.asc()
-    qs = qs.order_by(ordering, "-id")
+    return form, filters, sort, qs.order_by(ordering, "-id")
+
+
+@login_required
+@require_GET
+def inbox(request):
+    # The views (default and saved, with counts), what is urgent for me, selection and paging live with the
+    # workspace: kesu.web.workspace_views.
+    from .workspace_views import inbox_data, inbox_extras
+
+    user = request.user
+    now = timezone.now()
+    form, filters, sort, qs = inbox_queryset(user, inbox_data(request), now=now)
+    tab = form.value("tab") or "all"
+    size = form.value("page_size") or PAGE_SIZE
     number = form.value("page", 1)
-    page = CappedPaginator(qs, PAGE_SIZE, cap=max(INBOX_COUNT_CAP, number * PAGE_SIZE)).get_page(number)
+    page = CappedPaginator(qs, size, cap=max(INBOX_COUNT_CAP, number * size)).get_page(number)
     if filters.q:  # matches marked; ranked within the page unless the user chose a column to sort by
         found = list(page.object_list)
         page.object_list = found if "sort" in request.GET else search.ranked(found, filters.q)
@@ -172,20 +175,21 @@ def inbox(request):
     for c in page.object_list:
         if identified is not None and c.customer_id not in identified:
             c.customer = _unidentified_customer(c.customer)  # shown only, never saved (a GET)
+    partial = _partial(request)
     context = {
         "form": form,
         "tab": tab,
         "tabs": TABS,
         "sort": sort,
-        "sort_column": column,
+        "sort_column": sort.lstrip("-"),
         "page": page,
         "complaints": page.object_list,
         "filter_fields": [form[name] for name in ("status", "severity", "priority", "type", "sort")],
         "report_fields": [form[name] for name in InboxFilterForm.REPORT_FIELDS if form.value(name)],
         "nav": "inbox",
-        "now": timezone.now(),
+        "now": now,
+        **inbox_extras(request, form=form, page=page, now=now, partial=partial),
     }
-    partial = _partial(request)
     if not partial and user.role == "admin":
         context["missing_years"] = missing_years(timezone.localdate())
     response = render(request, "web/_inbox_results.html" if partial else "web/inbox.html", context)
