@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kesu.documents.excel import Column, Workbook
 from kesu.documents.pdf import render_pdf
@@ -51,7 +52,7 @@ def _key_figures(report: Report) -> list[tuple[str, object, str]]:
     r = report.rates
     figures = [
         (_("Invitations sent"), r.sent, "int"),
-        (_("Opened"), r.opened, "int"),
+        (pgettext("survey link", "Opened"), r.opened, "int"),
         (_("Answered"), r.answered, "int"),
         (_("Response rate"), _share(r.rate), "percent"),
         (_("Responses (all links)"), report.responses, "int"),
