@@ -506,3 +506,50 @@ def test_the_navigation_links_the_surveys_for_supervisors_only(web):
     link = f'href="{reverse("web:surveys")}"'
     assert link in web("supervisor").get(reverse("web:inbox")).content.decode()
     assert link not in web("agent").get(reverse("web:inbox")).content.decode()
+
+
+def test_the_builder_page_saves_questions_in_the_chosen_order_and_shows_field_errors(web):
+    client = web("supervisor")
+    form = {
+        "title": "年度客户满意度调查",
+        "year": "2026",
+        "anonymous": "on",
+        "reminder_days": "7",
+        "max_reminders": "2",
+        "q-0-text": "您的意见和建议",
+        "q-0-kind": "text",
+        "q-0-order": "3",
+        "q-1-text": "您对产品质量的满意程度",
+        "q-1-kind": "score",
+        "q-1-order": "1",
+        "q-1-required": "on",
+        "q-2-text": "您通过什么渠道了解我们",
+        "q-2-kind": "choice",
+        "q-2-order": "2",
+        "q-2-required": "on",
+        "q-2-choices": "门店",
+        "q-3-text": "",
+        "q-3-kind": "score",
+        "q-3-order": "4",  # an empty row is not a question
+        "g-0-kind": "consumer",
+        "g-0-region": "上海",
+        "g-0-quota": "50",
+    }
+    r = client.post(reverse("web:survey_new"), form)
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "选择题至少需要两个选项" in html and 'value="您通过什么渠道了解我们"' in html
+    assert not Survey.objects.exists()
+    r = client.post(reverse("web:survey_new"), {**form, "q-2-choices": "门店\n网店\n朋友介绍"})
+    assert r.status_code == 302
+    survey = Survey.objects.get()
+    assert [(q.text, q.kind, q.required) for q in survey.questions.all()] == [
+        ("您对产品质量的满意程度", "score", True),
+        ("您通过什么渠道了解我们", "choice", True),
+        ("您的意见和建议", "text", False),
+    ]
+    assert survey.questions.get(kind="choice").choices == ["门店", "网店", "朋友介绍"]
+    assert [(g.kind, g.region, g.quota) for g in survey.groups.all()] == [("consumer", "上海", 50)]
+    assert survey.status == "draft" and survey.anonymous
+    edit = client.get(reverse("web:survey_edit", args=[survey.pk]))
+    assert edit.status_code == 200 and "门店\n网店\n朋友介绍" in edit.content.decode()
