@@ -86,6 +86,7 @@
       case "a": handled = openAction("assign"); break;
       case "n": handled = openAction("note"); break;
       case "?": help(); break;
+      case "Escape": handled = !!(openModal && openModal.id === "shortcut-help"); if (handled) help(); break;
       default: handled = false;
     }
     if (handled) event.preventDefault();
