@@ -100,7 +100,7 @@ def test_two_thousand_notifications_queue_their_deliveries_in_a_bounded_number_o
 
 def test_preferences_default_to_email_when_the_user_has_an_address(users):
     agent = users["agent"]
-    assert preferences_of(agent) == {"in_app": True, "email": False, "email_address": None}
+    assert preferences_of(agent) == {"in_app": True, "email": False, "email_address": None, "email_mode": "each"}
     with pytest.raises(DomainError) as err:
         set_preferences(agent, email=True)
     assert err.value.fields == {"email": [err.value.message]}
@@ -112,6 +112,7 @@ def test_preferences_default_to_email_when_the_user_has_an_address(users):
         "in_app": True,
         "email": False,
         "email_address": "agent@example.com",
+        "email_mode": "each",
     }
     assert set_preferences(agent, email=True)["email"] is True
 
@@ -140,6 +141,7 @@ def test_the_api_lets_a_user_choose_email_on_or_off(api, users):
         "in_app": True,
         "email": False,
         "email_address": "handler@example.com",
+        "email_mode": "each",
     }
 
 

@@ -745,7 +745,7 @@ def _after_classification(
 
     `major`: the active playbook's major-complaint rule when the caller read it already."""
     if (c.level or 1) > 1:
-        reason = reason or "; ".join(h["reason"] for h in c.rule_hits if "level" in h.get("result", {})) or trigger
+        reason = reason or "; ".join(h["reason"] for h in c.rule_hits if "level" in h.get("result", {}))
         routing.notify_tier(c, old_level=old_level, now=now, reason=reason, trigger=trigger)
     major_response = routing.respond_to_major(c, actor=actor, now=now, rule=major)
     if major_response:

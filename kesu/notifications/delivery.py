@@ -27,10 +27,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, PositiveIntegerField, When
+from django.db.models import Case, F, PositiveIntegerField, Q, When
 
 from . import messages
-from .models import Channel, DeliveryStatus, DepartmentWebhook, Notification, NotificationPreference
+from .models import Channel, DeliveryStatus, DepartmentWebhook, EmailMode, Notification, NotificationPreference
 from .models import Delivery as DeliveryRow
 from .senders import DeliveryFailed, Mailer, check_robot_answer, post_json, reason_of, send_sms
 
@@ -104,7 +104,10 @@ def _deliveries_for(rows: list[Notification]) -> list[DeliveryRow]:
     opted_out: set[int] = set()
     for chunk in _chunks(mailable):
         opted_out.update(
-            NotificationPreference.objects.filter(user_id__in=chunk, email=False).values_list("user_id", flat=True)
+            # Off, or gathered into a digest (kesu.notifications.digest) instead of one e-mail each.
+            NotificationPreference.objects.filter(user_id__in=chunk)
+            .filter(Q(email=False) | ~Q(email_mode=EmailMode.EACH))
+            .values_list("user_id", flat=True)
         )
     mailable -= opted_out
 

@@ -38,6 +38,12 @@ class Notification(models.Model):
         return head if sep and tail.isdigit() else self.key
 
 
+class EmailMode(models.TextChoices):
+    EACH = "each", pgettext_lazy("e-mail mode", "Each notification at once")
+    HOURLY = "hourly", pgettext_lazy("e-mail mode", "An hourly digest")
+    DAILY = "daily", pgettext_lazy("e-mail mode", "A daily digest (8:00)")
+
+
 class NotificationPreference(models.Model):
     """Which channels a user wants besides the in-app inbox (always on). No row: e-mail is on,
     as long as the user has an e-mail address."""
@@ -49,6 +55,14 @@ class NotificationPreference(models.Model):
         related_name="notification_preference",
     )
     email = models.BooleanField(_("e-mail notifications"), default=True)
+    email_mode = models.CharField(
+        _("e-mails"),
+        max_length=10,
+        choices=EmailMode.choices,
+        default=EmailMode.EACH,
+        help_text=_("One e-mail per notification, or a digest of what happened: every hour, or every morning at 8."),
+    )
+    digest_sent_at = models.DateTimeField(_("last digest sent at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kesu.core.errors import ValidationFailed
 
 from . import delivery
-from .models import Notification, NotificationPreference
+from .models import EmailMode, Notification, NotificationPreference
 
 
 def build(
@@ -62,14 +62,27 @@ def mark_read(user, ids: Iterable[int] | None, *, now: dt.datetime) -> int:
 
 
 def preferences_of(user) -> dict:
-    """The channels a user receives notifications on: in-app always, e-mail when on and possible."""
+    """The channels a user receives notifications on: in-app always, e-mail when on and possible, each at once
+    or gathered into an hourly or daily digest."""
     pref = NotificationPreference.objects.filter(user=user).first()
     wanted = pref.email if pref is not None else True
-    return {"in_app": True, "email": bool(wanted and user.email), "email_address": user.email or None}
+    return {
+        "in_app": True,
+        "email": bool(wanted and user.email),
+        "email_address": user.email or None,
+        "email_mode": pref.email_mode if pref is not None else EmailMode.EACH,
+    }
 
 
-def set_preferences(user, *, email: bool) -> dict:
+def set_preferences(user, *, email: bool, email_mode: str | None = None) -> dict:
     if email and not user.email:
         raise ValidationFailed(_("Your account has no e-mail address: ask an administrator to add one."), field="email")
-    NotificationPreference.objects.update_or_create(user=user, defaults={"email": email})
+    defaults: dict = {"email": email}
+    if email_mode is not None:
+        if email_mode not in EmailMode.values:
+            raise ValidationFailed(
+                _("Choose one of: %(modes)s.") % {"modes": ", ".join(EmailMode.values)}, field="email_mode"
+            )
+        defaults["email_mode"] = email_mode
+    NotificationPreference.objects.update_or_create(user=user, defaults=defaults)
     return preferences_of(user)

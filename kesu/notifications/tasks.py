@@ -8,7 +8,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import delivery
+from . import delivery, digest
 
 
 @db_task()
@@ -19,3 +19,8 @@ def deliver_pending() -> str:
 @db_periodic_task(crontab(minute="*"))
 def deliver_due_every_minute() -> str:
     return str(delivery.deliver_due(clock=timezone.now))
+
+
+@db_periodic_task(crontab(minute="0"))
+def send_digests_every_hour() -> str:
+    return str(digest.send_digests(now=timezone.now()))

@@ -318,6 +318,18 @@ def tier_people(level: int, department_id: int | None = None) -> list[User]:
     return TierPeople()(level, department_id)
 
 
+def trigger_words(trigger: str) -> str:
+    """Why a complaint moved up a tier, in the reader's words (never the code)."""
+    words = {
+        "intake": _("as recorded"),
+        "triage": _("on classification"),
+        "manual": _("escalated by hand"),
+        "sla_breach": _("a deadline was missed"),
+        "dissatisfied": _("the customer is dissatisfied"),
+    }
+    return str(words.get(trigger, _("escalated")))
+
+
 def tier_notifications(
     complaint, *, old_level: int | None, now: dt.datetime, reason: str, trigger: str, people: TierPeople
 ) -> list:
@@ -332,7 +344,11 @@ def tier_notifications(
         key=f"tier:{complaint.pk}:{complaint.round}:{level}",
         now=now,
         title=_("%(number)s is now a level-%(level)s complaint") % {"number": complaint.number, "level": level},
-        body=f"{reason} ({trigger})",
+        body=(
+            _("%(reason)s (%(why)s)") % {"reason": reason, "why": trigger_words(trigger)}
+            if reason
+            else trigger_words(trigger).capitalize()
+        ),
     )
 
 

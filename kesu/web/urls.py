@@ -61,6 +61,7 @@ urlpatterns = [
     path("notifications", workbench_views.notifications, name="notifications"),
     path("notifications/badge", workbench_views.notification_badge, name="notification_badge"),
     path("notifications/read", workbench_views.notifications_read, name="notifications_read"),
+    path("notifications/preferences", workbench_views.notification_preferences, name="notification_preferences"),
     path("notifications/<int:notification_id>/open", workbench_views.notification_open, name="notification_open"),
     path("ledger", workbench_views.ledger, name="ledger"),
     path("ledger/me", workbench_views.ledger_me, name="ledger_me"),

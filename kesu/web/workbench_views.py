@@ -20,16 +20,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kesu.accounts.models import User
+from kesu.accounts.roles import Role
 from kesu.assessment.actions import DECIDERS, do_confirm_penalty, do_waive_penalty, penalties_visible_to
 from kesu.assessment.models import PenaltyEntry, PenaltyStatus
 from kesu.core.errors import DomainError, Forbidden, NotFound
-from kesu.notifications.models import Notification
-from kesu.notifications.services import mark_read
+from kesu.notifications.grouping import ESCALATION_KINDS, group
+from kesu.notifications.models import EmailMode, Notification
+from kesu.notifications.services import mark_read, preferences_of, set_preferences
 
 from .forms import LedgerFilterForm, PenaltyDecisionForm
 from .views import _error_page, _partial, _show_errors
 
 NOTIFICATION_PAGE_SIZE = 30
+# Who gets the escalations view of their notifications (tiers, breaches, major complaints, the GM agenda).
+ESCALATION_VIEWERS = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.MANAGER, Role.ADMIN})
 LEDGER_PAGE_SIZE = 50
 
 
@@ -38,12 +42,26 @@ LEDGER_PAGE_SIZE = 50
 
 
 def _notification_context(request) -> dict[str, Any]:
-    unread_only = request.GET.get("show") == "unread"
+    show = request.GET.get("show") or "all"
+    unread_only = show == "unread"
     qs = Notification.objects.filter(user=request.user).select_related("complaint")
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
+    elif show == "escalations":
+        qs = qs.filter(kind__in=ESCALATION_KINDS)
     page = Paginator(qs.order_by("-created_at", "-id"), NOTIFICATION_PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"nav": "notifications", "page": page, "unread_only": unread_only, "query": request.GET.urlencode()}
+    return {
+        "nav": "notifications",
+        "page": page,
+        # What happened to one complaint at once is one notice (kesu.notifications.grouping).
+        "notices": group(page.object_list),
+        "show": show,
+        "unread_only": unread_only,
+        "may_see_escalations": request.user.role in ESCALATION_VIEWERS,
+        "preferences": preferences_of(request.user),
+        "email_modes": EmailMode.choices,
+        "query": request.GET.urlencode(),
+    }
 
 
 @login_required
@@ -69,9 +87,9 @@ def notifications_read(request):
     """Mark one (`id`) or all of the user's notifications as read."""
     raw = request.POST.get("id")
     ids = None
-    if raw is not None:
+    if raw is not None:  # one notification, or the ids of one notice ("12,13,14")
         try:
-            ids = [int(raw)]
+            ids = [int(part) for part in raw.split(",") if part.strip()]
         except ValueError:
             raise Http404(_("Notification not found.")) from None
     mark_read(request.user, ids, now=timezone.now())
@@ -80,6 +98,25 @@ def notifications_read(request):
     url = reverse("web:notifications")
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)
+
+
+@login_required
+@require_POST
+def notification_preferences(request):
+    """E-mail on or off, and each at once or as an hourly / daily digest."""
+    try:
+        set_preferences(
+            request.user,
+            email=request.POST.get("email") == "on",
+            email_mode=request.POST.get("email_mode") or None,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your notification settings are saved."))
+    if request.htmx:
+        return render(request, "web/_notifications_body.html", _notification_context(request))
+    return redirect("web:notifications")
 
 
 @login_required

@@ -16,10 +16,12 @@ class PreferencesOut(Schema):
     in_app: bool = Field(description="always true: the inbox in the application")
     email: bool = Field(description="notifications also arrive by e-mail")
     email_address: str | None = Field(description="where e-mails go (set by an administrator)")
+    email_mode: str = Field(description="each | hourly | daily: one e-mail per notification, or a digest")
 
 
 class PreferencesIn(Body):
     email: bool
+    email_mode: str | None = Field(None, description="each | hourly | daily (unchanged when left out)")
 
 
 @router.get(
@@ -33,4 +35,4 @@ def get_preferences(request):
     "/me/notification-preferences", response=PreferencesOut, tags=["notifications"], summary="Choose my channels"
 )
 def put_preferences(request, payload: PreferencesIn):
-    return set_preferences(request.user, email=payload.email)
+    return set_preferences(request.user, email=payload.email, email_mode=payload.email_mode)

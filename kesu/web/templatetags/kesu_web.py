@@ -172,9 +172,9 @@ def unread_notifications(context) -> int:
         return 0
     cached = getattr(request, "_kesu_unread", None)
     if cached is None:
-        from kesu.notifications.services import unread_count
+        from kesu.notifications.grouping import unread_notices
 
-        cached = request._kesu_unread = unread_count(user)
+        cached = request._kesu_unread = unread_notices(user)
     return cached
 
 
