@@ -165,7 +165,8 @@ def dlrow(label, value, wide: bool = False):
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context) -> int:
-    """The signed-in user's unread notifications: one COUNT per request, however often it is asked."""
+    """The signed-in user's unread notices (news about one complaint counts once): one query per request,
+    however often it is asked."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if request is None or user is None or not user.is_authenticated:
