@@ -66,3 +66,15 @@ def test_an_empty_ledger_without_filters_does_not_mention_filters(en):
     assert "No entries match these filters." not in html and "No assessment entries yet" in html
     html = en("supervisor").get("/ledger?status=pending").content.decode()
     assert "No entries match these filters." in html
+
+
+def test_the_status_filter_tells_awaiting_review_from_ready_to_archive(en, users):
+    waiting = advance(make_complaint(users["agent"], title="等待审核"), users["admin"], "rated")
+    actions.do_close(waiting, actor=users["agent"], now=timezone.now())  # an agent's closure waits for review
+    ready = advance(make_complaint(users["agent"], title="可以归档"), users["admin"], "closed")  # approved by closing
+    client = en("archivist")
+    html = client.get("/?tab=all&status=closed_review").content.decode()
+    assert waiting.number in html and ready.number not in html
+    html = client.get("/?tab=all&status=closed_ready").content.decode()
+    assert ready.number in html and waiting.number not in html
+    assert "Closed, awaiting review" in html and "Closed, ready to archive" in html

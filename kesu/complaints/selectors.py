@@ -19,6 +19,7 @@ from kesu.sla.models import ClockDefinition, Deadline
 
 from .access import complaints_visible_to
 from .models import Complaint, Event
+from .models.complaint import ReviewState
 from .states import ENDED_STATES
 
 
@@ -39,6 +40,7 @@ class ComplaintFilters:
     following: bool = False  # the user is a follower (Watcher) of it
     due_before: datetime | None = None  # the nearest deadline is still ahead, and before this moment
     open_only: bool = False
+    review: str | None = None  # "pending": the closure awaits its review; "done": reviewed or none needed
     # What a report's chart counted (kesu.reports): received between two local dates inclusive, and so on.
     received_from: date | None = None
     received_to: date | None = None
@@ -95,6 +97,10 @@ def complaint_list(*, user, filters: ComplaintFilters) -> QuerySet[Complaint]:
         qs = qs.filter(status__in=f.status)
     if f.open_only:
         qs = qs.exclude(status__in=ENDED)
+    if f.review == "pending":
+        qs = qs.filter(review_state=ReviewState.PENDING)
+    elif f.review == "done":
+        qs = qs.exclude(review_state=ReviewState.PENDING)
     if f.severity:
         qs = qs.filter(severity=f.severity)
     if f.priority:

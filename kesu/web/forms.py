@@ -158,7 +158,10 @@ class InboxFilterForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = (
-            _blank(_("Any status")) + [("open", _("All open"))] + [(s.value, s.label) for s in Status]
+            _blank(_("Any status"))
+            + [("open", _("All open"))]
+            + [(s.value, s.label) for s in Status]
+            + [("closed_review", _("Closed, awaiting review")), ("closed_ready", _("Closed, ready to archive"))]
         )
         self.fields["type"].choices = _blank(_("Any type")) + category_choices()
         self.fields["sort"].choices = sort_choices()

@@ -37,7 +37,7 @@ DATE_KEYS = ("received_from", "received_to")
 def _choice_keys() -> dict[str, list[str]]:
     return {
         "tab": list(TAB_KEYS),
-        "status": ["open", *Status.values],
+        "status": ["open", *Status.values, *CLOSED_SPLIT],
         "severity": list(Severity.values),
         "priority": list(Priority.values),
         "channel": list(Channel.values),
@@ -119,6 +119,10 @@ def clean_filters(raw: Any) -> dict[str, Any]:
     return clean
 
 
+# The closed complaints split in two: the closure still waits for its review, or it may be archived.
+CLOSED_SPLIT = {"closed_review": "pending", "closed_ready": "done"}
+
+
 def complaint_filters(filters: dict[str, Any], *, now: dt.datetime) -> ComplaintFilters:
     """Clean filters (clean_filters or the inbox form) → what kesu.complaints.selectors.complaint_list takes."""
     tab = filters.get("tab") or "all"
@@ -128,9 +132,13 @@ def complaint_filters(filters: dict[str, Any], *, now: dt.datetime) -> Complaint
         value = filters.get(key)
         return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
+    review = CLOSED_SPLIT.get(status)
+    if review:
+        status = Status.CLOSED
     return ComplaintFilters(
         status=[status] if status and status != "open" else None,
         open_only=status == "open",
+        review=review,
         severity=filters.get("severity") or None,
         priority=filters.get("priority") or None,
         type_code=filters.get("type") or None,
