@@ -193,7 +193,17 @@ def test_the_assessment_ledger(live_server, django_db_serialized_rollback, users
 
 
 def test_the_customer_rates_on_a_phone(live_server, django_db_serialized_rollback, users, browser, screenshot):
-    c = make_complaint(users["agent"], customer=_customer("王芳", "13912345678"), title="洗衣机脱水时异响")
+    from kesu.core.models import Organization
+
+    org = Organization.objects.first() or Organization(complaint_prefix="KS")
+    org.name = "海川电器有限公司"
+    org.save()
+    c = make_complaint(
+        users["agent"],
+        customer=_customer("王芳", "13912345678"),
+        title="洗衣机脱水时异响,客户说要打12315",
+        product="滚筒洗衣机 XQG100",
+    )
     c = advance(c, users["admin"], "resolved")
     token = followup.rating_token(c)
     context = browser.new_context(
@@ -209,7 +219,12 @@ def test_the_customer_rates_on_a_phone(live_server, django_db_serialized_rollbac
         page.set_default_timeout(TIMEOUT_MS)
         page.set_default_navigation_timeout(TIMEOUT_MS)
         page.goto(f"{live_server.url}/rate/{token}")
-        assert c.number in page.inner_text("body") and "王芳" not in page.inner_text("body")
+        body = page.inner_text("body")
+        assert c.number in body and "王芳" not in body
+        # The company speaks, about the product, in the customer's words — not the title staff wrote.
+        assert "海川电器有限公司" in page.inner_text("#rate-brand") and "12315" not in body
+        assert "滚筒洗衣机 XQG100" in page.inner_text("#rate-summary")
+        assert "1 表示非常满意" in page.inner_text("#rate-scale-help")
         page.locator(".rate-option").nth(1).click()
         page.fill("#id_rating_comment", "维修师傅很专业。")
         screenshot(page, "rate", full_page=True)
@@ -220,3 +235,41 @@ def test_the_customer_rates_on_a_phone(live_server, django_db_serialized_rollbac
         assert c.satisfaction == 2 and c.status == "resolved"
     finally:
         context.close()
+
+
+def test_news_about_one_complaint_is_one_notice(live_server, django_db_serialized_rollback, users, page, screenshot):
+    from kesu.notifications.services import notify
+
+    agent = users["agent"]
+    c = make_complaint(agent, title="冰箱漏水,地板泡坏", product="双门冰箱")
+    other = make_complaint(agent, title="送货延误三天")
+    now = timezone.now()
+    for i, clock in enumerate(("首次响应", "方案提交", "结案")):
+        notify(
+            [agent],
+            kind="sla_breach",
+            title=f"{c.number}: {clock}已超时",
+            body=c.title,
+            complaint=c,
+            key=f"b{i}",
+            now=now - dt.timedelta(minutes=5, seconds=-i),
+        )
+    notify(
+        [agent],
+        kind="task_assigned",
+        title=f"{other.number}: 您的部门被邀请协办",
+        body=other.title,
+        complaint=other,
+        key="t",
+        now=now,
+    )
+    _sign_in(page, live_server.url, "agent")
+    assert page.inner_text("#nav-unread") == "2"  # two complaints with news, not four rows
+    page.goto(f"{live_server.url}/notifications")
+    assert page.locator(".notification").count() == 2
+    grouped = page.locator(".notification[data-notice*=',']")
+    assert grouped.locator(".notice-items li").count() == 2
+    screenshot(page, "notifications_grouped")
+    grouped.locator(".mark-read").click()
+    page.wait_for_function("document.querySelectorAll('.notification.unread').length === 1")
+    assert page.inner_text("#nav-unread") == "1"
