@@ -102,6 +102,8 @@ def do_merge(
     version: int | None = None,
 ) -> Complaint:
     """Merge `complaint` (the duplicate) into the complaint numbered `into` (the survivor). Returns the duplicate."""
+    # Who may merge, and from which state, is said before anything about the body (re-checked under the lock).
+    _actions.check_allowed(complaint, actor, TRANSITIONS["merge"])
     errors: dict[str, list[str]] = {}
     for name, value in (("into", into), ("reason", reason)):
         try:
@@ -309,6 +311,7 @@ def do_link(
 
     Shown on both complaints' links cards and timelines (not on the timeline of an archived one, which no
     longer changes). A link between the two already there (either way round) is refused: remove it first."""
+    _actions.check_allowed(complaint, actor, TRANSITIONS["link"])
     kind = kind or LinkKind.RELATED
     if kind not in LinkKind.values:
         raise ValidationFailed(
@@ -367,6 +370,7 @@ def do_unlink(
     """Remove the link between `complaint` and the complaint numbered `to` (made on either of them).
 
     The link a merge made (the duplicate to its survivor) stays: it is how the duplicate points to it."""
+    _actions.check_allowed(complaint, actor, TRANSITIONS["unlink"])
     if str(to or "").strip() == complaint.number:
         raise ValidationFailed(_("A complaint is not linked to itself."), field="to")
     other = _target(actor, to, "to")
