@@ -855,8 +855,12 @@ def do_triage(
         # Setting an empty value is classifying; replacing one is a correction and needs a reason.
         corrected = [k for k, (old, _new) in changes.items() if old not in (None, "")]
         if corrected and not reason:
+            names = [
+                str(Complaint._meta.get_field(k).verbose_name) if k != "type_code" else str(_("type"))
+                for k in corrected
+            ]
             raise ValidationFailed(
-                _("Give a reason for changing %(fields)s.") % {"fields": ", ".join(corrected)}, field="reason"
+                _("Give a reason for changing %(fields)s.") % {"fields": ", ".join(names)}, field="reason"
             )
         before_status = c.status
         if category is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -160,8 +161,6 @@ EVENT_LABELS = {
     "service_photo": pgettext_lazy("event", "Photo of the repair added"),
     "service_clock_breached": pgettext_lazy("event", "Service deadline missed"),
     "service_bad_evaluation": pgettext_lazy("event", "Raised by a bad service evaluation"),
-    "follower_added": pgettext_lazy("event", "Follower added"),
-    "follower_removed": pgettext_lazy("event", "Follower removed"),
     "compensation_requested": pgettext_lazy("event", "Compensation requested"),
     "compensation_approved": pgettext_lazy("event", "Compensation approved"),
     "compensation_rejected": pgettext_lazy("event", "Compensation rejected"),
@@ -170,6 +169,8 @@ EVENT_LABELS = {
     "compensation_done": pgettext_lazy("event", "Compensation given"),
     "compensation_overdue": pgettext_lazy("event", "Compensation overdue"),
     "compensation_cancelled": pgettext_lazy("event", "Compensation cancelled"),
+    "follower_added": pgettext_lazy("event", "Follower added"),
+    "follower_removed": pgettext_lazy("event", "Follower removed"),
     "script_used": pgettext_lazy("event", "Script used in the reply"),
     "macro_run": pgettext_lazy("event", "Macro applied"),
     "merge": pgettext_lazy("event", "Merged into another complaint"),
@@ -250,8 +251,6 @@ EVENT_ICONS = {
     "service_photo": "bi-camera",
     "service_clock_breached": "bi-alarm",
     "service_bad_evaluation": "bi-emoji-frown",
-    "follower_added": "bi-person-plus",
-    "follower_removed": "bi-person-dash",
     "compensation_requested": "bi-cash-coin",
     "compensation_approved": "bi-check2-circle",
     "compensation_rejected": "bi-x-circle",
@@ -260,6 +259,8 @@ EVENT_ICONS = {
     "compensation_done": "bi-gift",
     "compensation_overdue": "bi-alarm",
     "compensation_cancelled": "bi-slash-circle",
+    "follower_added": "bi-person-plus",
+    "follower_removed": "bi-person-dash",
     "script_used": "bi-chat-square-quote",
     "macro_run": "bi-magic",
     "merge": "bi-union",
@@ -291,8 +292,8 @@ DATA_FIELDS: dict[str, tuple[Any, str]] = {
     "level": (gettext_lazy("Level"), "level"),
     "round": (gettext_lazy("Handling round"), "plain"),
     "changes": (gettext_lazy("Changes"), "changes"),
-    "owner": (gettext_lazy("Owner"), "plain"),
-    "department": (gettext_lazy("Department"), "plain"),
+    "owner": (gettext_lazy("Owner"), "user"),
+    "department": (gettext_lazy("Department"), "department"),
     "channel": (gettext_lazy("Channel"), "channel"),
     "received_at": (gettext_lazy("Received at"), "datetime"),
     "type_code": (gettext_lazy("Type"), "plain"),
@@ -320,9 +321,9 @@ DATA_FIELDS: dict[str, tuple[Any, str]] = {
     "satisfaction": (gettext_lazy("Satisfaction"), "satisfaction"),
     "status": (gettext_lazy("Status"), "revisit_status"),
     "revisit": (gettext_lazy("Revisit scheduled"), "revisit"),
-    "notified": (gettext_lazy("Told at once"), "list"),
+    "notified": (gettext_lazy("Told at once"), "user_list"),
     "onsite_team": (gettext_lazy("On-site team"), "list"),
-    "collaborators": (gettext_lazy("Collaborating departments"), "list"),
+    "collaborators": (gettext_lazy("Collaborating departments"), "department_list"),
     "by": (gettext_lazy("By"), "by"),
     "alert": (gettext_lazy("Early warning"), "alert"),
     "key_field": (gettext_lazy("Grouped by"), "alert_key"),
@@ -564,7 +565,13 @@ def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> 
         return choice_label(value, "revisit_status")
     if kind == "revisit" and isinstance(value, dict):
         due = format_datetime(value["due_at"]) if value.get("due_at") else ""
-        return " · ".join(str(v) for v in (due, value.get("assigned_to")) if v)
+        person = value.get("assigned_to")
+        person = (names or {}).get(f"user:{person}", person) if person else person
+        return " · ".join(str(v) for v in (due, person) if v)
+    if kind in ("user_list", "department_list"):
+        prefix = "user:" if kind == "user_list" else "dept:"
+        items = value if isinstance(value, list) else [value]
+        return "、".join(str((names or {}).get(f"{prefix}{v}", v)) for v in items if v not in (None, ""))
     if kind == "by":
         return _("the customer (rating link)") if value == "customer" else str(value)
     if kind == "list":
@@ -572,9 +579,13 @@ def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> 
     if kind == "flags":
         return ", ".join(choice_label(v, "flag") for v in value) if isinstance(value, list) else str(value)
     if isinstance(value, list) and len(value) == 2 and kind not in ("text",):
-        return f"{format_value(value[0], kind)} → {format_value(value[1], kind)}"
+        return f"{format_value(value[0], kind, names)} → {format_value(value[1], kind, names)}"
     if value is None or value == "":
         return "—"
+    if kind == "user":
+        return str((names or {}).get(f"user:{value}", value))
+    if kind == "department":
+        return str((names or {}).get(f"dept:{value}", value))
     if kind == "bool":
         return _bool(value)
     if kind == "datetime":
@@ -605,6 +616,9 @@ CHANGE_KINDS = {
     "level": "level",
     "justified": "bool",
     "status": "task_status",
+    "owner": "user",
+    "department": "department",
+    "flags": "flags",
 }
 
 
@@ -629,8 +643,8 @@ def event_details(
             for field, change in value.items():
                 if field == "type_code" and isinstance(change, list):
                     change = [names.get(v, v) for v in change]
-                field_label, _kind = DATA_FIELDS.get(field, (field, "plain"))
-                rows.append((str(field_label), format_value(change, CHANGE_KINDS.get(field, "plain")), False))
+                field_label, _kind = DATA_FIELDS.get(field, (field.replace("_", " ").capitalize(), "plain"))
+                rows.append((str(field_label), format_value(change, CHANGE_KINDS.get(field, "plain"), names), False))
             continue
         if value in (None, "", [], {}) and kind != "bool":
             continue
@@ -780,6 +794,57 @@ RESULT_LABELS = {
 }
 
 
+def timeline_names(events: Any) -> dict[str, str]:
+    """Display names of the people and departments the events' data names by username or code, read in two
+    queries for the whole timeline: {"user:quality2": "王工", "dept:QA": "质量部"} (merged into type_names)."""
+    from kesu.accounts.models import Department, User
+
+    usernames: set[str] = set()
+    codes: set[str] = set()
+
+    def collect(key: str, value: Any) -> None:
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if isinstance(v, str) and v:
+                (usernames if key in ("owner", "notified", "assigned_to", "by") else codes).add(v)
+
+    for event in events:
+        data = getattr(event, "data", None) or {}
+        for key, value in data.items():
+            if key in ("owner", "notified", "department", "collaborators"):
+                collect(key, value)
+            elif key == "changes" and isinstance(value, dict):
+                for field in ("owner", "department"):
+                    if field in value:
+                        collect(field, value[field])
+            elif key == "revisit" and isinstance(value, dict) and value.get("assigned_to"):
+                collect("assigned_to", value["assigned_to"])
+    names: dict[str, str] = {}
+    if usernames:
+        for user in User.objects.filter(username__in=usernames):
+            names[f"user:{user.username}"] = str(user)
+    if codes:
+        for code, name in Department.objects.filter(code__in=codes).values_list("code", "name"):
+            names[f"dept:{code}"] = name
+    return names
+
+
+# The rules' evidence in a reason: "存在媒体曝光/舆情风险(media)" → the flag's name, not its code.
+_REASON_EVIDENCE = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def rule_reason(reason: str) -> str:
+    """A rule's reason with the flag codes of its evidence shown by their names in the reader's language."""
+    if not reason:
+        return ""
+    match = _REASON_EVIDENCE.search(reason)
+    if not match:
+        return reason
+    items = [part.strip() for part in re.split("[、,]", match.group(1))]
+    shown = [choice_label(item, "flag") if item in Flag.values else item for item in items]
+    return f"{reason[: match.start()]}({'、'.join(shown)})"
+
+
 def rule_result(result: Any) -> str:
     """{"priority": "urgent", "flags": ["safety"]} → "Priority: Urgent; Flags: Personal safety"."""
     if not isinstance(result, dict):
@@ -836,7 +901,7 @@ def suggestion_rows(complaint, type_names: dict[str, str]) -> list[dict[str, Any
                 "same": str(current[key] or "") == str(suggested),
                 "reason": type_reason(s.get("type_reason", ""), type_names.get(suggested, ""))
                 if key == "type_code"
-                else (s.get("reasons") or {}).get(key, ""),
+                else rule_reason((s.get("reasons") or {}).get(key, "")),
             }
         )
     return rows

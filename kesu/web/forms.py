@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -199,9 +202,11 @@ class ComplaintForm(BootstrapMixin, forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "autofocus": True}),
     )
-    customer_name = forms.CharField(label=_("Customer name"), required=False, max_length=100)
+    # Marked required exactly as do_create requires them: the name, the channel, a title or a description,
+    # and one way to reach the customer (phone, e-mail or customer id). The messages come from do_create.
+    customer_name = forms.CharField(label=_("Customer name"), max_length=100)
     customer_kind = forms.ChoiceField(
-        label=_("Customer kind"), choices=CustomerKind.choices, initial=CustomerKind.CONSUMER
+        label=_("Customer kind"), required=False, choices=CustomerKind.choices, initial=CustomerKind.CONSUMER
     )
     customer_relationship = forms.ChoiceField(
         label=_("Relationship"),
@@ -233,8 +238,9 @@ class ComplaintForm(BootstrapMixin, forms.Form):
     amount = forms.CharField(
         label=_("Amount involved (CNY)"),
         required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "5,200.00"}),
+        help_text=_("As the customer says it: 5200, 5,200元, ￥5,200.50 or 1.2万."),
     )
     quantity = forms.IntegerField(label=_("Quantity affected"), required=False, min_value=0)
     occurred_at = forms.DateTimeField(label=_("Occurred at"), required=False, widget=_datetime_widget())
@@ -253,10 +259,22 @@ class ComplaintForm(BootstrapMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["type_code"].choices = _blank(_("Classify later")) + category_choices()
+        self.fields["title"].help_text = _("A title or a description is needed.")
         self._style()
 
+    def clean_amount(self) -> str:
+        return parse_amount(self.cleaned_data.get("amount") or "")
+
     def to_input(self) -> ComplaintInput:
-        d = self.cleaned_data
+        # Fields that failed their own check count as empty here, so do_create's checks can run on the
+        # rest and every error is shown in one round.
+        cleaned = getattr(self, "cleaned_data", {})
+        d: dict[str, Any] = {}
+        for name in self.fields:
+            value = cleaned.get(name)
+            if value is None and name not in ("quantity", "occurred_at", "received_at"):
+                value = [] if name == "flags" else ""
+            d[name] = value
         return ComplaintInput(
             channel=d["channel"],
             customer=CustomerInput(
@@ -289,10 +307,38 @@ class ComplaintForm(BootstrapMixin, forms.Form):
     def add_domain_errors(self, fields: dict[str, list[str]], message: str) -> None:
         for key, messages in fields.items():
             name = CREATE_FIELD_MAP.get(key, key)
+            if name in self.errors:
+                continue  # its own check said it already
             for msg in messages:
                 self.add_error(name if name in self.fields else None, msg)
         if not fields:
             self.add_error(None, message)
+
+
+_AMOUNT_NOISE = re.compile(r"(人民币|rmb|cny|元整|元|块钱|块|[¥￥\s\u00a0\u2009\u202f\u3000])", re.IGNORECASE)
+_AMOUNT = re.compile(r"^(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?P<wan>万)?$")
+
+
+def parse_amount(raw: str) -> str:
+    """An amount as people type it ("5,200元", "5200元", "￥5,200.50", "5 200", "1.2万") → "5200.00" style
+    text for do_create; anything else → a message naming what is accepted."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if not text:
+        return ""
+    text = _AMOUNT_NOISE.sub("", text).replace("，", ",")
+    if text.startswith("-"):
+        raise forms.ValidationError(_("The amount cannot be negative."))
+    match = _AMOUNT.match(text)
+    if not match:
+        raise forms.ValidationError(
+            _("“%(value)s” is not an amount. Enter yuan, such as 5200, 5,200元 or ￥5,200.50.") % {"value": raw.strip()}
+        )
+    value = Decimal(match["int"].replace(",", "") + ("." + match["frac"] if match["frac"] else ""))
+    if match["wan"]:
+        value *= 10000
+    if value != value.quantize(Decimal("0.01")):
+        raise forms.ValidationError(_("Enter an amount in yuan with at most two decimals."))
+    return f"{value:.2f}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,19 +421,8 @@ class AssignForm(ActionForm):
     reason = _text(_("Reason (needed when re-assigning)"))
 
     def setup(self) -> None:
-        self.fields["department"].choices = _blank(_("By the routing matrix")) + [
-            (d.code, str(d)) for d in Department.objects.filter(active=True).order_by("code")
-        ]
-        owners = (
-            User.objects.filter(is_active=True, role__in=list(HANDLING))
-            .prefetch_related("departments")
-            .order_by("username")
-        )
-        choices = []
-        for u in owners:
-            codes = ", ".join(d.code for d in u.departments.all())
-            choices.append((u.username, f"{u} · {u.get_role_display()}" + (f" ({codes})" if codes else "")))
-        self.fields["owner"].choices = _blank(_("The least busy handler of the department")) + choices
+        departments = list(Department.objects.filter(active=True).order_by("code"))
+        self.fields["department"].choices = _blank(_("By the routing matrix")) + [(d.code, str(d)) for d in departments]
         c = self.complaint
         if c is not None and not self.is_bound:
             self.initial.update(
@@ -396,6 +431,47 @@ class AssignForm(ActionForm):
                     "owner": c.owner.username if c.owner_id else "",
                 }
             )
+        # The owner list follows the department chosen (htmx re-renders it on change: assign_views): the people
+        # of that department; with none chosen, those of the complaint's department, else every handler.
+        code = (self.data.get(self.add_prefix("department")) if self.is_bound else self.initial.get("department")) or ""
+        self.chosen_department = next((d for d in departments if d.code == code), None)
+        if self.chosen_department is None and c is not None and c.department_id and not code:
+            self.chosen_department = c.department
+        owners = User.objects.filter(is_active=True, role__in=list(HANDLING))
+        if self.chosen_department is not None:
+            owners = owners.filter(departments=self.chosen_department)
+        choices = []
+        for u in owners.prefetch_related("departments").order_by("username"):
+            codes = ", ".join(d.code for d in u.departments.all())
+            choices.append((u.username, f"{u} · {u.get_role_display()}" + (f" ({codes})" if codes else "")))
+        self.fields["owner"].choices = _blank(_("The least busy handler of the department")) + choices
+        # Someone outside the list is refused by clean() with a message naming the department, not as an unknown choice.
+        self.fields["owner"].valid_value = lambda value: True  # type: ignore[method-assign]
+        dept = self.fields["department"].widget
+        if c is not None:
+            dept.attrs.update(
+                {
+                    "hx-get": reverse("web:assign_owners", args=[c.number]),
+                    "hx-trigger": "change",
+                    "hx-target": f"#{self.auto_id % 'owner'}_field",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "closest form",
+                }
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        owner = self.data.get(self.add_prefix("owner")) or ""
+        if owner and "owner" not in self.errors:
+            dept = self.chosen_department
+            user = User.objects.filter(username=owner, is_active=True).prefetch_related("departments").first()
+            if dept is not None and user is not None and not user.departments.filter(pk=dept.pk).exists():
+                self.add_error(
+                    "owner",
+                    _("%(user)s is not in %(department)s: choose someone of that department, or leave Owner empty.")
+                    % {"user": user, "department": dept.name},
+                )
+        return cleaned
 
     def action_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -3,6 +3,7 @@ from django.urls import path
 
 from . import (
     alert_views,
+    assign_views,
     case_views,
     compensation_views,
     customer_views,
@@ -97,4 +98,5 @@ urlpatterns = [
     *link_views.urlpatterns,
     *customer_views.urlpatterns,
     *oauth_views.urlpatterns,
+    *assign_views.urlpatterns,
 ]

@@ -52,8 +52,10 @@ from .display import (
     due_tone,
     event_details,
     mark_evidence,
+    rule_reason,
     rule_result,
     suggestion_rows,
+    timeline_names,
     triage_view,
 )
 from .forms import (
@@ -229,6 +231,12 @@ def complaint_new(request):
         else:
             messages.success(request, _("Complaint %(number)s recorded.") % {"number": complaint.number})
             return redirect("web:complaint", number=complaint.number)
+    else:
+        # The record's own checks on what the form could read, so every mistake is shown in one round.
+        try:
+            actions._validate_create(form.to_input(), timezone.now())
+        except DomainError as exc:
+            form.add_domain_errors(exc.fields, exc.message)
     return render(request, "web/complaint_new.html", {"form": form, "nav": "new"}, status=400)
 
 
@@ -256,8 +264,9 @@ def _timeline(complaint, type_names: dict[str, str], user) -> list:
     events = scope_event_data(
         user, list(complaint_timeline(complaint)), identified=customer_identified(user, complaint.customer)
     )
+    names = {**type_names, **timeline_names(events)}
     for event in events:
-        event.details = event_details(event.action, event.data, type_names=type_names)
+        event.details = event_details(event.action, event.data, type_names=names)
     return events
 
 
@@ -296,7 +305,7 @@ def _rule_hits(complaint) -> list[dict[str, Any]]:
             "code": h.get("rule", ""),
             "name": names.get(h.get("rule"), h.get("rule", "")),
             "result": rule_result(h.get("result")),
-            "reason": h.get("reason", ""),
+            "reason": rule_reason(h.get("reason", "")),
         }
         for h in hits
     ]

@@ -84,3 +84,14 @@ document.addEventListener("click", function (event) {
     if (event.detail.target && event.detail.target.id === "triage-live") showPicked();
   });
 })();
+
+// The new-complaint form: Enter in the phone field looks the customer up (now, not after the typing pause) and
+// moves on to the name instead of submitting a half-filled form.
+document.addEventListener("keydown", function (event) {
+  var field = event.target;
+  if (!field || field.id !== "id_customer_phone" || event.key !== "Enter" || event.isComposing) return;
+  event.preventDefault();
+  if (window.htmx) window.htmx.trigger(field, "change");
+  var name = document.getElementById("id_customer_name");
+  if (name) name.focus();
+});
