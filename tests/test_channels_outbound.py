@@ -515,7 +515,6 @@ def test_the_acknowledgement_adds_no_query_to_the_intake_and_costs_a_fixed_numbe
     from django.test.utils import CaptureQueriesContext
 
     from kesu.complaints import events
-
     from kesu.core import links
 
     intake(users["agent"], mail="c0@customer.example")  # warm the reference caches

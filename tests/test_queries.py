@@ -46,7 +46,7 @@ def test_listing_costs_the_same_for_5_and_40_complaints(api, add_complaints):
         assert len(items) == 40
         assert all(c["owner"] == "handler" and c["collaborators"] == ["LOG", "QA"] for c in items)
     assert few == many
-    assert max(many) <= 8
+    assert max(many) <= 10  # followers and customer counts, links, service orders: one query each per page
 
 
 def test_one_complaint_and_its_timeline_are_bounded(api, users, add_complaints):
@@ -62,7 +62,7 @@ def test_one_complaint_and_its_timeline_are_bounded(api, users, add_complaints):
     actions.do_escalate(complaint, actor=users["agent"], now=timezone.now(), reason="客户情绪激动")
     assert count_queries(client, f"/complaints/{number}") == one
     assert count_queries(client, f"/complaints/{number}/events") == short_timeline
-    assert one <= 8
+    assert one <= 9  # followers, links and service orders joined the complaint object
     assert short_timeline <= 6
 
 
@@ -71,15 +71,17 @@ def test_the_complaint_page_costs_the_same_for_a_short_and_a_long_timeline(clien
     complaint = Complaint.objects.latest("id")
     client.force_login(users["agent"])
     path = f"/complaints/{complaint.number}"
+    # Assigned already: the timeline names a department and a person (two queries for their names, however many
+    # events name them).
+    complaint = advance(complaint, users["admin"], "investigating")
     client.get(path)
     short = count_queries(client, path)
-    complaint = advance(complaint, users["admin"], "investigating")
     for i in range(10):
         actions.do_note(complaint, actor=users["agent"], now=timezone.now(), text=f"进展{i}")
     assert count_queries(client, path) == short
-    # The page and its panels (tasks, watchers, alerts, cases, the reply box, the investigation card…), whatever
-    # the timeline.
-    assert short <= 25
+    # The page and its panels (tasks, followers, links, alerts, cases, the reply box, the investigation,
+    # compensation, letters, macros and service-order cards…), whatever the timeline.
+    assert short <= 42
 
 
 def test_the_inbox_costs_the_same_for_5_and_40_complaints_in_every_tab(client, users, add_complaints):

@@ -78,17 +78,17 @@ def test_the_inbox_counts_up_to_a_cap(web, users, monkeypatch):
     for i in range(5):
         make_complaint(agent, title=f"投诉{i}")
     client = web("agent")
-    client.get("/")
-    html = client.get("/").content.decode()
+    client.get("/?tab=all")
+    html = client.get("/?tab=all").content.decode()
     assert "共 5 条投诉" in html
     monkeypatch.setattr(views, "INBOX_COUNT_CAP", 3)
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    html = client.get("/").content.decode()
+    html = client.get("/?tab=all").content.decode()
     assert "超过 3 条投诉" in html
     assert "page=2" in html
     numbers = set()
     for page in (1, 2, 3):
-        html = client.get("/", {"page": page}).content.decode()
+        html = client.get("/", {"page": page, "tab": "all"}).content.decode()
         numbers |= set(re.findall(r'class="complaint-number" href="/complaints/([^"]+)"', html))
     assert len(numbers) == 5  # every page reachable past the cap
 
@@ -114,6 +114,8 @@ def _page_query(client, path, params) -> str:
         if q["sql"].startswith('SELECT "complaints_complaint"."id", "complaints_complaint"."number"')
         and "LIMIT" in q["sql"]
     ]
+    if len(pages) == 2:  # the "yours, due within hours" strip above the list reads at most 5 of its own
+        pages = [sql for sql in pages if not sql.endswith("LIMIT 5")] or pages[1:]
     assert len(pages) == 1, [q["sql"][:120] for q in ctx.captured_queries]
     return pages[0]
 

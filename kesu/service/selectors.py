@@ -69,6 +69,23 @@ def orders_of_complaint(complaint: Complaint) -> list[ServiceOrder]:
     )
 
 
+def attach_order_numbers(complaints: list[Complaint]) -> None:
+    """The service-order numbers of a page of complaints in one query (order_numbers_of reads them)."""
+    ids = [c.pk for c in complaints]
+    if not ids:
+        return
+    found: dict[int, list[ServiceOrder]] = {pk: [] for pk in ids}
+    rows = ServiceOrder.objects.filter(Q(complaint_id__in=ids) | Q(follow_up_complaint_id__in=ids)).order_by(
+        "created_at", "id"
+    )
+    for order in rows.only("id", "number", "complaint_id", "follow_up_complaint_id", "created_at"):
+        for pk in {order.complaint_id, order.follow_up_complaint_id}:
+            if pk in found:
+                found[pk].append(order)
+    for c in complaints:
+        c._prefetched_objects_cache = {**getattr(c, "_prefetched_objects_cache", {}), "service_orders": found[c.pk]}
+
+
 def order_numbers_of(complaint: Complaint) -> list[str]:
     """The numbers the complaint object lists: orders made from it, and the order whose evaluation raised it."""
     cached = getattr(complaint, "_prefetched_objects_cache", {}).get("service_orders")

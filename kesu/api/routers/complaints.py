@@ -24,6 +24,7 @@ from kesu.core.errors import DomainError, Forbidden, NotFound
 from kesu.routing.customers import attach_workspace
 from kesu.routing.services import playbook_reviewers
 from kesu.search import selectors as search
+from kesu.service.selectors import attach_order_numbers
 
 from ..schemas.complaints import (
     ActionIn,
@@ -100,6 +101,7 @@ def list_complaints(request, filters: Query[ListQuery]):
     reviewers = playbook_reviewers()
     attach_workspace(items)
     attach_links(items, user=request.user)
+    attach_order_numbers(items)
     identified = customers_identified_for(request.user, [c.customer_id for c in items])
     memo: dict = {}
     out = [
