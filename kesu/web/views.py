@@ -244,6 +244,22 @@ def complaint_new(request):
 # One complaint
 
 
+# What comes next from each state, in order of preference (a note, an escalation or a rejection are there when
+# needed but are not the next step).
+NEXT_STEPS: dict[str, tuple[str, ...]] = {
+    "new": ("acknowledge",),
+    "reopened": ("acknowledge",),
+    "acknowledged": ("triage",),
+    "triaged": ("assign",),
+    "assigned": ("start",),
+    "investigating": ("propose_solution",),
+    "solution_proposed": ("customer_response", "resolve"),
+    "resolved": ("rate", "close"),
+    "closed": ("review", "archive"),
+    "rejected": ("archive",),
+}
+
+
 def _action_forms(complaint, user, *, failed: Any = None) -> list[dict[str, Any]]:
     result = []
     for transition in actions.allowed_actions(complaint, user):
@@ -255,7 +271,12 @@ def _action_forms(complaint, user, *, failed: Any = None) -> list[dict[str, Any]
             form = ACTION_FORMS[transition.action](
                 complaint=complaint, action=transition.action, initial={"version": complaint.version}
             )
-        result.append({"transition": transition, "form": form, "open": form is failed})
+        result.append({"transition": transition, "form": form, "open": form is failed, "primary": False})
+    # The next step: the move along the lifecycle from where the complaint stands, if this user may make it.
+    by_action = {item["transition"].action: item for item in result}
+    primary = next((by_action[a] for a in NEXT_STEPS.get(complaint.status, ()) if a in by_action), None)
+    if primary is not None:
+        primary["primary"] = True
     return result
 
 

@@ -95,3 +95,52 @@ document.addEventListener("keydown", function (event) {
   var name = document.getElementById("id_customer_name");
   if (name) name.focus();
 });
+
+// The complaint page at phone width: the bottom bar opens a step where it is (the steps sit at the top of the
+// page), and "Photo" opens the camera; a photo taken counts as taken by staff, now, and is uploaded at once.
+(function () {
+  "use strict";
+
+  function localNow() {
+    var d = new Date();
+    d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+    return d.toISOString().slice(0, 16);
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest ? event.target.closest("[data-open-action]") : null;
+    if (opener) {
+      var panel = document.getElementById(opener.getAttribute("data-open-action"));
+      if (!panel) return;
+      event.preventDefault();
+      if (window.bootstrap) window.bootstrap.Collapse.getOrCreateInstance(panel, { toggle: false }).show();
+      else panel.classList.add("show");
+      var item = panel.closest(".accordion-item") || panel;
+      item.scrollIntoView({ block: "start" });
+      var first = panel.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) first.focus({ preventScroll: true });
+      return;
+    }
+    var camera = event.target.closest ? event.target.closest("[data-camera]") : null;
+    if (camera) {
+      var input = document.getElementById(camera.getAttribute("data-camera"));
+      if (!input) return;
+      event.preventDefault();
+      input.click();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input || input.id !== "evidence-camera" || !input.files || !input.files.length) return;
+    var form = input.form;
+    var other = form.querySelector("#id_attachment_file");
+    if (other) other.value = "";
+    var source = form.querySelector("#id_attachment_source");
+    if (source && input.dataset.source) source.value = input.dataset.source;
+    var taken = form.querySelector("#id_attachment_captured_at");
+    if (taken && !taken.value) taken.value = localNow();
+    if (form.requestSubmit) form.requestSubmit();
+    else form.submit();
+  });
+})();
