@@ -139,3 +139,65 @@ def test_a_long_run_goes_to_the_worker_and_reports_progress(users, django_captur
     for c in complaints:
         assert c.events.filter(action="note").count() == 1
     assert BulkRun.objects.count() == 1
+
+
+def test_a_run_whose_worker_died_carries_on_without_acting_twice(
+    users, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The worker dies in the middle of a chunk: that chunk is undone with its results; the recovery queues the
+    run again and it finishes — every complaint noted exactly once."""
+    agent, admin = users["agent"], users["admin"]
+    complaints = _triaged(agent, admin, 8)
+    numbers = [c.number for c in complaints]
+    with django_capture_on_commit_callbacks(execute=False):  # the job is lost: nobody runs it now
+        run = bulk.start_run(agent, numbers, "note", {"text": "统一回访"}, now=timezone.now())
+
+    real = bulk.apply_one
+    calls = {"n": 0}
+
+    def dying(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == bulk.SAVE_EVERY + 2:  # second chunk, second complaint
+            raise SystemExit("worker killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "apply_one", dying)
+    with pytest.raises(SystemExit):
+        bulk.process_run(run.pk, clock=timezone.now)
+    monkeypatch.setattr(bulk, "apply_one", real)
+    run.refresh_from_db()
+    # The first chunk stands; the half-done second one left nothing behind.
+    assert run.done == bulk.SAVE_EVERY
+    assert sum(c.events.filter(action="note").count() for c in complaints) == bulk.SAVE_EVERY
+    # A kill leaves the row "running" (no except clause runs on SIGKILL): as the database sees it afterwards.
+    BulkRun.objects.filter(pk=run.pk).update(status="running", finished_at=None)
+
+    now = timezone.now()
+    assert bulk.recover_stale_runs(now=now) == []  # still within the grace period: perhaps only slow
+    later = now + bulk.STALE_AFTER + timezone.timedelta(minutes=1)
+    before = HUEY.immediate
+    HUEY.immediate = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert bulk.recover_stale_runs(now=later) == [run.pk]
+    finally:
+        HUEY.immediate = before
+    run.refresh_from_db()
+    assert run.status == "done" and run.done == 8
+    assert [r["number"] for r in run.results] == numbers
+    for c in complaints:
+        assert c.events.filter(action="note").count() == 1, c.number
+
+
+def test_a_queued_run_whose_job_was_lost_is_queued_again(users, django_capture_on_commit_callbacks):
+    agent, admin = users["agent"], users["admin"]
+    complaints = _triaged(agent, admin, 2)
+    with django_capture_on_commit_callbacks(execute=False):
+        run = bulk.start_run(agent, [c.number for c in complaints], "note", {"text": "补录"}, now=timezone.now())
+    assert bulk.recover_stale_runs(now=timezone.now()) == []
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert bulk.recover_stale_runs(now=timezone.now() + bulk.LOST_AFTER * 2) == [run.pk]
+    assert len(callbacks) == 1
+    bulk.process_run(run.pk, clock=timezone.now)
+    run.refresh_from_db()
+    assert run.status == "done" and [r["status"] for r in run.results] == [200, 200]

@@ -200,33 +200,72 @@ def run_for(user, run_id: int) -> BulkRun:
     return run
 
 
-SAVE_EVERY = (
-    5  # results written back every few complaints: the progress bar moves, the row is not rewritten 2,000 times
-)
+SAVE_EVERY = 5  # complaints per chunk: the progress bar moves, the row is not rewritten 2,000 times
+STALE_AFTER = dt.timedelta(minutes=10)  # a running run whose worker has not reported for this long has died
+LOST_AFTER = dt.timedelta(minutes=2)  # a queued run nobody picked up by then lost its job
 
 
 def process_run(run_id: int, *, clock: Callable[[], dt.datetime]) -> BulkRun | None:
     """Run a queued BulkRun to its end. Only the first call claims it (a task delivered twice does nothing
-    the second time); complaints already answered are not acted on again."""
-    claimed = BulkRun.objects.filter(pk=run_id, status=BulkRunStatus.QUEUED).update(status=BulkRunStatus.RUNNING)
+    the second time); complaints already answered are not acted on again.
+
+    The complaints go in chunks of SAVE_EVERY, each chunk's actions and results in one transaction: if the
+    worker dies halfway, the chunk it was on is undone with its results, and `recover_stale_runs` queues the
+    run again to carry on from there — no complaint acted on twice, none left out."""
+    claimed = BulkRun.objects.filter(pk=run_id, status=BulkRunStatus.QUEUED).update(
+        status=BulkRunStatus.RUNNING, heartbeat_at=clock()
+    )
     if not claimed:
         return None
     run = BulkRun.objects.select_related("actor").get(pk=run_id)
     body = {k: v for k, v in run.body.items() if k != "_versions"}
     versions = run.body.get("_versions") or {}
     answered = {r["number"] for r in run.results}
+    todo = [n for n in run.numbers if n not in answered]
     try:
-        for index, number in enumerate(n for n in run.numbers if n not in answered):
-            run.results.append(
-                apply_one(run.actor, number, run.action, body, now=clock(), version=versions.get(number))
-            )
-            if index % SAVE_EVERY == SAVE_EVERY - 1:
-                run.save(update_fields=["results"])
+        for start in range(0, len(todo), SAVE_EVERY):
+            with transaction.atomic():
+                done = [
+                    apply_one(run.actor, number, run.action, body, now=clock(), version=versions.get(number))
+                    for number in todo[start : start + SAVE_EVERY]
+                ]
+                run.results = [*run.results, *done]
+                run.heartbeat_at = clock()
+                run.save(update_fields=["results", "heartbeat_at"])
         run.status = BulkRunStatus.DONE
     except Exception:
+        run.refresh_from_db(fields=["results"])  # what the last committed chunk left
         run.status = BulkRunStatus.FAILED
         raise
     finally:
         run.finished_at = clock()
         run.save(update_fields=["results", "status", "finished_at"])
     return run
+
+
+def recover_stale_runs(*, now: dt.datetime) -> list[int]:
+    """Runs a dead worker left behind (running, silent for STALE_AFTER) or whose job was lost (queued for
+    LOST_AFTER): queued again, to carry on where they stopped. Their ids."""
+    from .tasks import run_bulk
+
+    stale = list(
+        BulkRun.objects.filter(status=BulkRunStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER).values_list(
+            "pk", flat=True
+        )
+    )
+    revived = [
+        pk
+        for pk in stale
+        if BulkRun.objects.filter(pk=pk, status=BulkRunStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER).update(
+            status=BulkRunStatus.QUEUED
+        )
+    ]
+    lost = list(
+        BulkRun.objects.filter(status=BulkRunStatus.QUEUED, created_at__lt=now - LOST_AFTER)
+        .exclude(pk__in=revived)
+        .values_list("pk", flat=True)
+    )
+    ids = sorted({*revived, *lost})
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: run_bulk(pk))
+    return ids

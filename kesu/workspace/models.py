@@ -64,6 +64,8 @@ class BulkRun(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=BulkRunStatus.choices, default=BulkRunStatus.QUEUED)
     created_at = models.DateTimeField(_("created at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the worker last reported progress: a running run silent for long has lost its worker.
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
