@@ -298,3 +298,27 @@ def test_history_raises_no_early_warning_and_is_not_routed(service, tmp_path):
     assert run(write_csv(tmp_path / "w.csv", rows, headers=headers)) == (0, "imported 4", "")
     assert not Alert.objects.exists()
     assert set(Complaint.objects.values_list("owner", "department", "severity", "priority")) == {(None, None, "", "")}
+
+
+def test_imported_complaints_are_found_by_the_customers_phone(service, users, tmp_path):
+    from kesu.complaints.actions import CustomerInput
+    from kesu.complaints.selectors import ComplaintFilters, complaint_list
+    from tests.factories import make_complaint
+
+    make_complaint(users["agent"], customer=CustomerInput(name="老客户", phone="13755556666"))
+    headers = ["受理时间", "客户名称", "联系电话", "投诉内容", "原编号"]
+    rows = [
+        ["2024-01-02", "新客户", "139-1234-8888", "空调漏水", "OLD-1"],
+        ["2024-01-03", "老客户", "13755556666", "又坏了", "OLD-2"],
+    ]
+    assert run(write_csv(tmp_path / "p.csv", rows, headers=headers))[0] == 0
+
+    def found(q: str) -> set[str]:
+        qs = complaint_list(user=users["admin"], filters=ComplaintFilters(q=q))
+        return set(qs.values_list("legacy_no", flat=True))
+
+    # A new customer and one on file: by the last four digits and by the whole number, as it is read out.
+    assert found("8888") == {"OLD-1"}
+    assert found("13912348888") == {"OLD-1"}
+    assert found("6666") == {"", "OLD-2"}
+    assert found("137-5555-6666") == {"", "OLD-2"}

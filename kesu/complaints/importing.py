@@ -244,10 +244,10 @@ class Importer:
             for start in range(0, len(chunk), 500):
                 part = chunk[start : start + 500]
                 found = Customer.objects.filter(**{f"{key}__in": part}).values_list(
-                    "pk", "name", "company", "relationship", key
+                    "pk", "name", "company", "relationship", "phone", key
                 )
-                for pk, name, company, relationship, value in found:
-                    person = self._people.get(pk) or _Person(pk, name, company, relationship, seen=True)
+                for pk, name, company, relationship, phone, value in found:
+                    person = self._people.get(pk) or _Person(pk, name, company, relationship, phone, seen=True)
                     self._people[pk] = person
                     self._customers.setdefault((key, value), person)
             self._looked_up.update((key, v) for v in values)
@@ -266,11 +266,12 @@ class Importer:
                     relationship=clean["customer_relationship"] or Relationship.NEW,
                     created_by=self.actor,
                 )
-                person = _Person(None, customer.name, customer.company, customer.relationship, seen=False)
+                person = _Person(None, customer.name, customer.company, customer.relationship, "", seen=False)
                 for key, value in keys:
                     if (key, value) not in self._customers:  # a key another customer holds stays empty here
                         setattr(customer, key, value)
                         self._customers[(key, value)] = person
+                person.phone = customer.phone  # found by it in search (its last four digits and keyed hash)
                 new.append((person, customer))
             elif person.seen and person.relationship == Relationship.NEW:
                 person.relationship = Relationship.EXISTING
@@ -293,13 +294,14 @@ class Importer:
 
 
 class _Person:
-    """What an import keeps of a customer: the key of the complaints, what their search document names, and
-    whether they have a complaint already (then a second one makes them "existing")."""
+    """What an import keeps of a customer: the key of the complaints, what their search document names (the
+    phone too), and whether they have a complaint already (then a second one makes them "existing")."""
 
-    __slots__ = ("company", "name", "pk", "relationship", "seen")
+    __slots__ = ("company", "name", "phone", "pk", "relationship", "seen")
 
-    def __init__(self, pk: int | None, name: str, company: str, relationship: str, *, seen: bool) -> None:
+    def __init__(self, pk: int | None, name: str, company: str, relationship: str, phone: str, *, seen: bool) -> None:
         self.pk, self.name, self.company, self.relationship, self.seen = pk, name, company, relationship, seen
+        self.phone = phone or ""
 
 
 class _Document:
