@@ -148,3 +148,15 @@ def test_at_desktop_width_the_page_keeps_two_columns_and_no_bar(
     assert abs(steps["y"] - customer["y"]) < 300
     timeline = page.locator("#timeline").bounding_box()
     assert timeline["x"] == pytest.approx(steps["x"], abs=2) and timeline["y"] > steps["y"]
+
+
+def test_an_administrators_full_menu_is_one_row_at_1366(live_server, django_db_serialized_rollback, users, page):
+    """Every menu entry (an administrator sees them all) on one line each, the whole bar one row high."""
+    _sign_in(page, live_server.url, "admin")
+    links = page.locator("#main-nav .navbar-nav .nav-link")
+    assert links.count() >= 14
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#main-nav .nav-link')).lineHeight)")
+    for link in links.all():
+        assert link.bounding_box()["height"] < 2 * line + 8, link.inner_text()
+    assert page.locator("nav.kesu-navbar").bounding_box()["height"] < 70
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
