@@ -78,6 +78,7 @@ def test_the_api_complaint_carries_classification_repeats_rule_hits_and_deadline
         assert set(clocks["first_response"]) == {
             "clock",
             "name",
+            "name_en",
             "started_at",
             "due_at",
             "met_at",
@@ -86,6 +87,7 @@ def test_the_api_complaint_carries_classification_repeats_rule_hits_and_deadline
             "paused",
             "stopped",
         }
+        assert (clocks["first_response"]["name"], clocks["first_response"]["name_en"]) == ("首次响应", "First response")
         assert clocks["first_response"]["met_at"] is None
         assert clocks["first_response"]["breached"] is False and clocks["first_response"]["paused"] is False
         assert c["next_due_at"] == min(d["due_at"] for d in c["deadlines"])

@@ -130,11 +130,11 @@ def test_the_complaint_page_shows_clocks_rule_hits_and_the_suggestion(web, users
     assert ("first_response", "soon") in clocks  # 15 minutes: less than an hour left
     assert ("handling", "soon") in clocks  # urgent: one hour
     assert any(state == "running" for _clock, state in clocks)  # the working-day clocks have time
-    assert "启动处理(紧急1小时)" in html
+    assert "Start handling (urgent, 1 h)" in html and "启动处理(紧急1小时)" not in html  # the English page
     assert "min left" in html
     # Rule hits: rule, result, reason.
     assert 'data-rule="personal_safety"' in html
-    assert "涉及人身安全" in html and "Priority: Urgent" in html
+    assert "Personal safety" in html and "Priority: Urgent" in html
     # The suggestion beside the current values, and the words that raised the risks.
     assert 'id="suggestion"' in html
     assert 'data-field="priority"' in html and 'data-field="type_code"' in html

@@ -12,9 +12,9 @@ admin.site.index_title = _("Administration")
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "parent", "head", "active")
+    list_display = ("code", "name", "name_en", "parent", "head", "active")
     list_filter = ("active",)
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_en")
     autocomplete_fields = ("parent", "head")
 
 

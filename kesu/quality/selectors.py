@@ -94,8 +94,8 @@ def _prefill(code: str, complaint: Complaint, investigation: Investigation | Non
         team = [
             {
                 "name": str(t.owner) if t.owner else "",
-                "role": t.role_label,
-                "department": t.department.name if t.department else "",
+                "role": t.display_role,
+                "department": t.department.display_name if t.department else "",
             }
             for t in Task.objects.filter(complaint=complaint, kind=TaskKind.ONSITE)
             .select_related("owner", "department")
@@ -230,13 +230,13 @@ def eightd_report(complaint: Complaint, *, frozen: bool = False) -> dict[str, An
             "order_no": complaint.order_no,
             "severity": complaint.severity,
             "received_at": _local(complaint.received_at),
-            "department": complaint.department.name if complaint.department_id else "",
+            "department": complaint.department.display_name if complaint.department_id else "",
             "owner": str(complaint.owner) if complaint.owner_id else "",
         },
         "investigation": {
             "checked": investigation.checked,
             "responsibility": investigation.responsibility,
-            "responsible_department": investigation.responsible_department.name
+            "responsible_department": investigation.responsible_department.display_name
             if investigation.responsible_department
             else "",
             "partner": investigation.partner.name if investigation.partner else "",

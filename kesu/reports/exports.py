@@ -41,6 +41,7 @@ from kesu.complaints.states import ENDED_STATES, OPEN_STATES, Status
 from kesu.core.errors import ValidationFailed
 from kesu.core.masking import mask_phone
 from kesu.core.models import Organization
+from kesu.core.names import names_by_code, pick
 from kesu.documents.excel import Column, ReportSheet, Workbook
 from kesu.documents.pdf import render_pdf
 from kesu.sla.models import ClockDefinition, Deadline
@@ -132,7 +133,7 @@ class Report:
         if self.department is not None:
             return _("Data scope: %(scope)s; responsible department %(department)s") % {
                 "scope": scope,
-                "department": self.department.name,
+                "department": self.department.display_name,
             }
         return _("Data scope: %(scope)s") % {"scope": scope}
 
@@ -157,7 +158,7 @@ def build(period: Period, *, user, department: str | None = None, now: dt.dateti
         summary=summary,
         complaints=qs,
         type_names=_type_names(),
-        department_names=dict(Department.objects.values_list("code", "name")),
+        department_names=names_by_code(Department.objects.all()),
         clock_names=_clock_names(summary["sla"]),
         top_problems=_top_problems(qs),
         open_total=_open(qs).count(),
@@ -183,8 +184,8 @@ def _type_names() -> dict[str, str]:
 def _clock_names(sla: dict[str, Any]) -> dict[str, str]:
     names: dict[str, str] = {}
     rows = ClockDefinition.objects.filter(code__in=list(sla)).order_by("-playbook__active", "id")
-    for code, name in rows.values_list("code", "name"):
-        names.setdefault(code, name)
+    for code, name, name_en in rows.values_list("code", "name", "name_en"):
+        names.setdefault(code, pick(name, name_en))
     return names
 
 

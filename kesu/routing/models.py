@@ -57,6 +57,9 @@ class Task(models.Model):
         verbose_name=_("owner"),
     )
     role_label = models.CharField(_("role in the team"), max_length=100, blank=True)
+    # A title and role the application wrote (collaboration, on-site team), to show in the reader's language:
+    # {"title": msg(...), "role": {"zh": ..., "en": ...}} (kesu.notifications.text). Typed tasks have none.
+    text = models.JSONField(_("title in each language"), default=dict, blank=True, editable=False)
     required = models.BooleanField(_("required before resolving"), default=True)
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
@@ -87,7 +90,20 @@ class Task(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the language of the page being rendered (as typed, for a task someone typed)."""
+        from kesu.notifications.text import render
+
+        return render(self.text["title"]) if (self.text or {}).get("title") else self.title
+
+    @property
+    def display_role(self) -> str:
+        from kesu.notifications.text import render
+
+        return render(self.text["role"]) if (self.text or {}).get("role") else self.role_label
 
     @property
     def is_open(self) -> bool:

@@ -12,8 +12,8 @@ from .versions import next_version
 
 @admin.register(Playbook)
 class PlaybookAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "active", "loaded_at")
-    readonly_fields = ("code", "name", "active", "settings", "source_hash", "loaded_at")
+    list_display = ("code", "name", "name_en", "active", "loaded_at")
+    readonly_fields = ("code", "name", "name_en", "active", "settings", "source_hash", "loaded_at")
     actions = ["activate"]
 
     def has_add_permission(self, request):
@@ -39,7 +39,7 @@ class PlaybookAdmin(admin.ModelAdmin):
 
 class RuleInline(admin.TabularInline):
     model = Rule
-    fields = ("order", "code", "name", "when", "then", "reason", "is_default", "enabled")
+    fields = ("order", "code", "name", "name_en", "when", "then", "reason", "reason_en", "is_default", "enabled")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -65,7 +65,19 @@ class RuleSetAdmin(admin.ModelAdmin):
 class RuleForm(forms.ModelForm):
     class Meta:
         model = Rule
-        fields = ("ruleset", "code", "name", "order", "when", "then", "reason", "is_default", "enabled")
+        fields = (
+            "ruleset",
+            "code",
+            "name",
+            "name_en",
+            "order",
+            "when",
+            "then",
+            "reason",
+            "reason_en",
+            "is_default",
+            "enabled",
+        )
         help_texts = {
             "when": _("Conditions, all must hold: %(names)s.") % {"names": ", ".join(CONDITIONS)},
             "then": _("Results: %(names)s.") % {"names": ", ".join(RESULT_FIELDS)},
@@ -95,7 +107,7 @@ class RuleAdmin(admin.ModelAdmin):
     """Every save makes a new rule-set version: complaints keep the version that classified them."""
 
     form = RuleForm
-    list_display = ("code", "name", "ruleset", "is_default", "enabled", "conditions", "results")
+    list_display = ("code", "name", "name_en", "ruleset", "is_default", "enabled", "conditions", "results")
     list_filter = ("ruleset__playbook", "ruleset__active", "enabled")
     search_fields = ("code", "name", "reason")
 

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.core.names import BilingualName, pick
 
-class Playbook(models.Model):
+
+class Playbook(BilingualName, models.Model):
     """A preset from playbooks/*.yaml: types, rules, clocks, escalation and penalties (R-CLS-2).
 
     Exactly one playbook is active; `load_playbook NAME` makes NAME the active one.
@@ -11,6 +13,7 @@ class Playbook(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=False)
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     source_hash = models.CharField(_("source fingerprint"), max_length=64, blank=True)
@@ -24,7 +27,7 @@ class Playbook(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def setting(self, key: str, default=None):
         return (self.settings or {}).get(key, default)
@@ -60,16 +63,18 @@ class RuleSet(models.Model):
         return f"{self.playbook.code} v{self.version}"
 
 
-class Rule(models.Model):
+class Rule(BilingualName, models.Model):
     """IF every condition in `when` holds THEN apply `then`. Data only: no user code is evaluated."""
 
     ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="rules", verbose_name=_("rule set"))
     code = models.CharField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     when = models.JSONField(_("conditions"), default=dict, blank=True)
     then = models.JSONField(_("results"), default=dict)
     reason = models.CharField(_("reason shown on the complaint"), max_length=300, blank=True)
+    reason_en = models.CharField(_("reason in English"), max_length=300, blank=True)
     is_default = models.BooleanField(
         _("default"), default=False, help_text=_("Applies only to fields no other rule has set.")
     )
@@ -82,7 +87,11 @@ class Rule(models.Model):
         constraints = [models.UniqueConstraint(fields=["ruleset", "code"], name="uniq_rule_code")]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.name}"
+        return f"{self.code}: {self.display_name}"
+
+    @property
+    def display_reason(self) -> str:
+        return pick(self.reason, self.reason_en)
 
 
 class TermFeedback(models.Model):

@@ -184,10 +184,12 @@ def _rule_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "code": r["code"],
             "name": r.get("name", r["code"]),
+            "name_en": r.get("name_en", ""),
             "order": i * 10,
             "when": r.get("when", {}) or {},
             "then": r["then"],
             "reason": r.get("reason", ""),
+            "reason_en": r.get("reason_en", ""),
             "is_default": bool(r.get("default", False)),
             "enabled": True,
         }
@@ -195,16 +197,17 @@ def _rule_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+RULE_FIELDS = ("code", "name", "name_en", "order", "when", "then", "reason", "reason_en", "is_default", "enabled")
+
+
 def _ruleset_rows(ruleset: RuleSet) -> list[dict[str, Any]]:
-    return [
-        {k: getattr(r, k) for k in ("code", "name", "order", "when", "then", "reason", "is_default", "enabled")}
-        for r in ruleset.rules.order_by("order", "id")
-    ]
+    return [{k: getattr(r, k) for k in RULE_FIELDS} for r in ruleset.rules.order_by("order", "id")]
 
 
 CLOCK_FIELDS = (
     "code",
     "name",
+    "name_en",
     "order",
     "start_on",
     "stop_on",
@@ -217,6 +220,7 @@ CLOCK_FIELDS = (
     "escalate_on_breach",
     "penalty_amount",
     "penalty_rule",
+    "penalty_rule_en",
 )
 
 
@@ -225,6 +229,7 @@ def _clock_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
         {
             "code": c["code"],
             "name": c["name"],
+            "name_en": c.get("name_en", ""),
             "order": i * 10,
             "start_on": list(c["start_on"]),
             "stop_on": list(c["stop_on"]),
@@ -237,6 +242,7 @@ def _clock_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
             "escalate_on_breach": bool(c.get("escalate_on_breach", False)),
             "penalty_amount": Decimal(str(c["penalty_amount"])) if c.get("penalty_amount") is not None else None,
             "penalty_rule": c.get("penalty_rule", ""),
+            "penalty_rule_en": c.get("penalty_rule_en", ""),
         }
         for i, c in enumerate(data["clocks"])
     ]
@@ -263,18 +269,28 @@ def load(name: str, *, actor=None) -> LoadResult:
     if playbook is None:
         playbook = Playbook(code=data["code"])
     playbook.name = data["name"]
+    playbook.name_en = data.get("name_en", "")
     playbook.settings = data.get("settings", {}) or {}
     playbook.source_hash = fingerprint
     playbook.loaded_at = timezone.now()
     playbook.active = True
     playbook.save()
 
-    # Departments and the type tree with its responsibility matrix.
+    # Departments and the type tree with its responsibility matrix. A department that exists keeps the names
+    # it has (the admin may have renamed it); one without an English name gets the file's.
     for dept in data.get("departments", []):
-        obj, created = Department.objects.get_or_create(code=dept["code"], defaults={"name": dept["name"]})
+        obj, created = Department.objects.get_or_create(
+            code=dept["code"], defaults={"name": dept["name"], "name_en": dept.get("name_en", "")}
+        )
+        changed = []
         if not created and not obj.active:
             obj.active = True
-            obj.save(update_fields=["active"])
+            changed.append("active")
+        if not created and not obj.name_en and dept.get("name_en"):
+            obj.name_en = dept["name_en"]
+            changed.append("name_en")
+        if changed:
+            obj.save(update_fields=changed)
     departments = {d.code: d for d in Department.objects.all()}
     codes = []
     for order, cat in enumerate(data["categories"]):

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from .models import Rule, RuleSet
 
-COPIED = ("code", "name", "order", "when", "then", "reason", "is_default", "enabled")
+COPIED = ("code", "name", "name_en", "order", "when", "then", "reason", "reason_en", "is_default", "enabled")
 
 
 @transaction.atomic

@@ -78,6 +78,7 @@ class ClockDefinitionAdmin(admin.ModelAdmin):
         "playbook",
         "code",
         "name",
+        "name_en",
         "mode",
         "minutes",
         "days",
@@ -88,7 +89,7 @@ class ClockDefinitionAdmin(admin.ModelAdmin):
         "penalty_amount",
     )
     list_filter = ("playbook", "mode", "escalate_on_breach")
-    search_fields = ("code", "name")
+    search_fields = ("code", "name", "name_en")
 
 
 @admin.register(Deadline)

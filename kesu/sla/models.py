@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kesu.core.names import BilingualName, pick
+
 from .calendars import Mode
 
 
@@ -76,7 +78,7 @@ class CalendarYear(models.Model):
         return f"{self.year} ({self.source})"
 
 
-class ClockDefinition(models.Model):
+class ClockDefinition(BilingualName, models.Model):
     """A named SLA clock of a playbook: when it starts, what stops it, how long it runs (R-SLA-1).
 
     Several definitions may share a code with different `applies` conditions (e.g. investigation:
@@ -86,6 +88,7 @@ class ClockDefinition(models.Model):
     playbook = models.ForeignKey("rules.Playbook", on_delete=models.CASCADE, related_name="clocks")
     code = models.CharField(_("clock"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     start_on = models.JSONField(_("starts on"), default=list)
     stop_on = models.JSONField(_("stops on"), default=list)
@@ -100,6 +103,7 @@ class ClockDefinition(models.Model):
         _("penalty on breach (CNY)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     penalty_rule = models.CharField(_("penalty rule"), max_length=200, blank=True)
+    penalty_rule_en = models.CharField(_("penalty rule in English"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["playbook", "order", "id"]
@@ -108,6 +112,10 @@ class ClockDefinition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.playbook.code}:{self.code}"
+
+    @property
+    def display_penalty_rule(self) -> str:
+        return pick(self.penalty_rule, self.penalty_rule_en)
 
 
 class Deadline(models.Model):

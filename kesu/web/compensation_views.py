@@ -26,6 +26,7 @@ from kesu.accounts.models import Department
 from kesu.accounts.roles import Role
 from kesu.core.dates import day_start
 from kesu.core.errors import DomainError
+from kesu.core.names import names_by_code
 from kesu.solutions import actions, rules, selectors
 from kesu.solutions.models import Kind, Status
 from kesu.solutions.templatetags.solutions import compensation_rows, unshown_errors
@@ -212,7 +213,7 @@ def _month_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
 
 def labelled_totals(totals: dict[str, Any]) -> dict[str, Any]:
     kinds = dict(Kind.choices)
-    departments = dict(Department.objects.values_list("code", "name"))
+    departments = names_by_code(Department.objects.all())
     for r in totals["by_kind"]:
         r["label"] = kinds.get(r["kind"], r["kind"])
     for r in totals["by_department"]:

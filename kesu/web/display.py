@@ -23,6 +23,8 @@ from kesu.complaints.models import Channel, CustomerKind, Demand, LinkKind, Rela
 from kesu.complaints.models.attachment import EvidenceSource
 from kesu.complaints.models.complaint import ReviewState, SolutionType
 from kesu.complaints.states import TRANSITIONS, Status
+from kesu.core.config import cached
+from kesu.core.names import names_by_code, reader_wants_english
 from kesu.followup.models import AgendaStatus, RevisitStatus
 from kesu.quality.models import CapaKind, DisciplineStatus, Disposition, Place, Responsibility, RootCauseCategory
 from kesu.routing.models import TaskKind, TaskStatus
@@ -400,7 +402,7 @@ COMPENSATION_STAGES = {
 }
 # Keys whose meaning depends on the action.
 ACTION_DATA_FIELDS: dict[tuple[str, str], tuple[Any, str]] = {
-    ("sla_breach", "name"): (gettext_lazy("Clock"), "plain"),
+    ("sla_breach", "name"): (gettext_lazy("Clock"), "clock_name"),
     ("message_sent", "sent_to"): (gettext_lazy("Sent to"), "plain"),
     ("letter_sent", "sent_to"): (gettext_lazy("Sent to"), "plain"),
     ("script_used", "script"): (gettext_lazy("Script"), "plain"),
@@ -586,6 +588,8 @@ def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> 
         return str((names or {}).get(f"user:{value}", value))
     if kind == "department":
         return str((names or {}).get(f"dept:{value}", value))
+    if kind == "clock_name":
+        return str((names or {}).get(f"clock:{value}", value))
     if kind == "bool":
         return _bool(value)
     if kind == "datetime":
@@ -639,6 +643,8 @@ def event_details(
         )
         if key == "type_code":
             value = names.get(value, value)
+        if key == "title" and action in ("task_added", "task_updated"):
+            value = names.get(f"task:{data.get('task')}", value)
         if kind == "changes" and isinstance(value, dict):
             for field, change in value.items():
                 if field == "type_code" and isinstance(change, list):
@@ -739,7 +745,7 @@ def clock_rows(deadlines: list, now: dt.datetime) -> list[dict[str, Any]]:
     for d in deadlines:
         if d.id in superseded:
             continue
-        name = (d.definition.name if d.definition_id and d.definition else "") or d.clock
+        name = (d.definition.display_name if d.definition_id and d.definition else "") or d.clock
         if d.met_at is not None:
             state = "met_late" if d.breached_at or d.met_at > d.due_at else "met"
             words = _("met %(when)s") % {"when": format_datetime(d.met_at)}
@@ -801,6 +807,8 @@ def timeline_names(events: Any) -> dict[str, str]:
 
     usernames: set[str] = set()
     codes: set[str] = set()
+    clocks: set[str] = set()
+    tasks: set[int] = set()
 
     def collect(key: str, value: Any) -> None:
         values = value if isinstance(value, list) else [value]
@@ -810,6 +818,11 @@ def timeline_names(events: Any) -> dict[str, str]:
 
     for event in events:
         data = getattr(event, "data", None) or {}
+        action = getattr(event, "action", "")
+        if action == "sla_breach" and isinstance(data.get("name"), str):
+            clocks.add(data["name"])
+        if action in ("task_added", "task_updated") and isinstance(data.get("task"), int):
+            tasks.add(data["task"])
         for key, value in data.items():
             if key in ("owner", "notified", "department", "collaborators"):
                 collect(key, value)
@@ -824,8 +837,22 @@ def timeline_names(events: Any) -> dict[str, str]:
         for user in User.objects.filter(username__in=usernames):
             names[f"user:{user.username}"] = str(user)
     if codes:
-        for code, name in Department.objects.filter(code__in=codes).values_list("code", "name"):
+        for code, name in names_by_code(Department.objects.filter(code__in=codes)).items():
             names[f"dept:{code}"] = name
+    # The names of clocks and generated task titles the events keep in the organisation's language: an English
+    # reader reads them in English (a query each, only then).
+    if reader_wants_english():
+        from kesu.routing.models import Task
+        from kesu.sla.models import ClockDefinition
+
+        if clocks:
+            for name, name_en in (
+                ClockDefinition.objects.filter(name__in=clocks).exclude(name_en="").values_list("name", "name_en")
+            ):
+                names[f"clock:{name}"] = name_en
+        if tasks:
+            for task in Task.objects.filter(id__in=tasks).only("id", "title", "text"):
+                names[f"task:{task.id}"] = task.display_title
     return names
 
 
@@ -833,16 +860,54 @@ def timeline_names(events: Any) -> dict[str, str]:
 _REASON_EVIDENCE = re.compile(r"\(([^()]*)\)\s*$")
 
 
-def rule_reason(reason: str) -> str:
-    """A rule's reason with the flag codes of its evidence shown by their names in the reader's language."""
+def rules_by_code(ruleset_id: int | None, codes: list[str]) -> dict[str, Any]:
+    """The rules of a rule-set version by code (one query). A rule of an older version, stored before rules had
+    English names, borrows them from a later version of the same rule (one more query, only then)."""
+    from kesu.rules.models import Rule
+
+    if not ruleset_id:
+        return {}
+    rules = {r.code: r for r in Rule.objects.filter(ruleset_id=ruleset_id, code__in=[c for c in codes if c])}
+    bare = [r for r in rules.values() if not r.name_en]
+    if bare and reader_wants_english():
+        later = {}
+        for r in (
+            Rule.objects.filter(code__in=[r.code for r in bare], ruleset__playbook__rulesets__id=ruleset_id)
+            .exclude(name_en="")
+            .order_by("-ruleset__version")
+        ):
+            later.setdefault((r.code, r.name), r)
+        for r in bare:
+            newer = later.get((r.code, r.name))
+            if newer is not None:
+                r.name_en = newer.name_en
+                r.reason_en = r.reason_en or (newer.reason_en if newer.reason == r.reason else "")
+    return rules
+
+
+def _english_reasons() -> dict[str, str]:
+    from kesu.rules.models import Rule
+
+    return dict(Rule.objects.exclude(reason="").exclude(reason_en="").values_list("reason", "reason_en"))
+
+
+def rule_reason(reason: str, rule: Any = None) -> str:
+    """A rule's reason in the reader's language (its English when the rule has one), the flag codes of its
+    evidence shown by their names: "存在媒体曝光/舆情风险(media)" → "Risk of media exposure or public outcry(Media)"."""
     if not reason:
         return ""
     match = _REASON_EVIDENCE.search(reason)
+    stem = reason[: match.start()] if match else reason
+    if reader_wants_english():
+        english = (rule.reason_en if rule is not None and rule.reason == stem else "") or cached(
+            "rules.english_reasons", _english_reasons
+        ).get(stem, "")
+        stem = english or stem
     if not match:
-        return reason
+        return stem
     items = [part.strip() for part in re.split("[、,]", match.group(1))]
     shown = [choice_label(item, "flag") if item in Flag.values else item for item in items]
-    return f"{reason[: match.start()]}({'、'.join(shown)})"
+    return f"{stem}({'、'.join(shown)})"
 
 
 def rule_result(result: Any) -> str:

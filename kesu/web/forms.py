@@ -469,7 +469,7 @@ class AssignForm(ActionForm):
                 self.add_error(
                     "owner",
                     _("%(user)s is not in %(department)s: choose someone of that department, or leave Owner empty.")
-                    % {"user": user, "department": dept.name},
+                    % {"user": user, "department": dept.display_name},
                 )
         return cleaned
 

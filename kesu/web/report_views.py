@@ -27,6 +27,7 @@ from kesu.alerts.selectors import alerts_visible_to
 from kesu.assessment.actions import DECIDERS
 from kesu.complaints.models import Category
 from kesu.core.errors import DomainError, Forbidden
+from kesu.core.names import pick
 from kesu.documents.pdf import PdfUnavailable
 from kesu.reports import exports, periods, selectors
 from kesu.sla.models import ClockDefinition
@@ -58,7 +59,7 @@ class PeriodForm(BootstrapMixin, forms.Form):
         }
         if with_department:
             self.fields["department"].choices = [("", _("All departments"))] + [
-                (d.code, d.name) for d in Department.objects.filter(active=True).order_by("code")
+                (d.code, d.display_name) for d in Department.objects.filter(active=True).order_by("code")
             ]
         self._style()
 
@@ -118,19 +119,19 @@ def _items(counts: dict[str, int], *, label, link) -> list[dict[str, Any]]:
 
 def _names(model, codes, field="name") -> dict[str, str]:
     rows = model.objects.filter(code__in=[c for c in codes if c != selectors.NONE_KEY])
-    return {r.code: (r.display_name if model is Category else getattr(r, field)) for r in rows}
+    return {r.code: (r.display_name if field == "name" and hasattr(r, "name_en") else getattr(r, field)) for r in rows}
 
 
 def _clock_names(codes: list[str]) -> dict[str, str]:
     """The active playbook's name of each clock; a clock with variants (启动处理(紧急1小时), …(常规48小时)) by the
     part its variants share."""
     variants: dict[str, list[str]] = {}
-    for code, name in (
+    for code, name, name_en in (
         ClockDefinition.objects.filter(code__in=codes)
         .order_by("-playbook__active", "order", "id")
-        .values_list("code", "name")
+        .values_list("code", "name", "name_en")
     ):
-        variants.setdefault(code, []).append(name)
+        variants.setdefault(code, []).append(pick(name, name_en))
     names = {}
     for code, found in variants.items():
         shared = re.split(r"[(（]", found[0], maxsplit=1)[0].strip()

@@ -39,7 +39,6 @@ from kesu.core import links
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.followup import services as followup
 from kesu.routing import tasks_actions
-from kesu.rules.models import Rule
 from kesu.search import selectors as search
 from kesu.sla.calendar_store import missing_years
 from kesu.sla.clocks import deadlines_of
@@ -54,6 +53,7 @@ from .display import (
     mark_evidence,
     rule_reason,
     rule_result,
+    rules_by_code,
     suggestion_rows,
     timeline_names,
     triage_view,
@@ -314,19 +314,13 @@ def _unidentified(customer) -> SimpleNamespace:
 
 def _rule_hits(complaint) -> list[dict[str, Any]]:
     hits = [h for h in complaint.rule_hits or [] if isinstance(h, dict)]
-    names = {}
-    if hits and complaint.ruleset_id:
-        names = dict(
-            Rule.objects.filter(ruleset_id=complaint.ruleset_id, code__in=[h.get("rule") for h in hits]).values_list(
-                "code", "name"
-            )
-        )
+    rules = rules_by_code(complaint.ruleset_id, [h.get("rule") for h in hits]) if hits else {}
     return [
         {
             "code": h.get("rule", ""),
-            "name": names.get(h.get("rule"), h.get("rule", "")),
+            "name": rules[h.get("rule")].display_name if h.get("rule") in rules else h.get("rule", ""),
             "result": rule_result(h.get("result")),
-            "reason": rule_reason(h.get("reason", "")),
+            "reason": rule_reason(h.get("reason", ""), rules.get(h.get("rule"))),
         }
         for h in hits
     ]

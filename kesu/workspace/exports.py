@@ -56,7 +56,7 @@ def complaints_xlsx(user, numbers: list[str]) -> tuple[bytes, int]:
                 _label(Priority, c.priority),
                 c.level,
                 c.category.display_name if c.category else "",
-                c.department.name if c.department else "",
+                c.department.display_name if c.department else "",
                 str(c.owner) if c.owner else "",
                 c.received_at,
                 c.next_due_at,

@@ -19,6 +19,7 @@ class CategoryOut(Schema):
 class DepartmentOut(Schema):
     code: str
     name: str
+    name_en: str
     parent: str | None
 
 
@@ -39,6 +40,6 @@ def list_types(request):
 @router.get("/departments", response=list[DepartmentOut], summary="Departments")
 def list_departments(request):
     return [
-        {"code": d.code, "name": d.name, "parent": d.parent.code if d.parent else None}
+        {"code": d.code, "name": d.name, "name_en": d.name_en, "parent": d.parent.code if d.parent else None}
         for d in Department.objects.filter(active=True).select_related("parent")
     ]

@@ -118,6 +118,7 @@ class RuleHitOut(Schema):
 class DeadlineOut(Schema):
     clock: str
     name: str
+    name_en: str = ""
     started_at: dt.datetime
     due_at: dt.datetime
     met_at: dt.datetime | None
@@ -402,6 +403,7 @@ def deadline_json(d, tz: dt.tzinfo | None = None) -> dict[str, Any]:
     return {
         "clock": d.clock,
         "name": d.definition.name if d.definition_id and d.definition else d.clock,
+        "name_en": d.definition.name_en if d.definition_id and d.definition else "",
         "started_at": local_time(d.started_at, tz),
         "due_at": local_time(d.due_at, tz),
         "met_at": local_time(d.met_at, tz),
