@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kesu.notifications import digest
 from kesu.notifications.models import Delivery, Notification
@@ -78,7 +78,10 @@ def test_a_tier_notice_says_why_in_words_not_codes(users):
     rows = tier_notifications(
         c, old_level=1, now=timezone.now(), reason="客户说要打12315", trigger="triage", people=TierPeople()
     )
-    assert all(n.body.startswith("客户说要打12315 (") and "triage" not in n.body for n in rows)
+    # Stored in the organisation's language (e-mail, search); read in the reader's.
+    assert all(n.body.startswith("客户说要打12315（") and "triage" not in n.body for n in rows)
+    with translation.override("en"):
+        assert all(n.display_body.startswith("客户说要打12315 (on classification)") for n in rows)
 
 
 def test_supervisors_have_an_escalations_view(en, users):

@@ -93,9 +93,9 @@ def test_two_thousand_notifications_queue_their_deliveries_in_a_bounded_number_o
     inserts = [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
     others = [q for q in ctx.captured_queries if q not in inserts]
     # Reads and savepoints do not grow with the rows; inserts are batched (SQLite caps a statement at
-    # 999 parameters: ~120 notifications or ~80 deliveries per INSERT; PostgreSQL takes 1,000 / 500).
+    # 999 parameters: ~110 notifications or ~80 deliveries per INSERT; PostgreSQL takes 1,000 / 500).
     assert len(others) <= 8, [q["sql"][:80] for q in others]
-    assert len(inserts) <= math.ceil(2000 / 120) + math.ceil(2200 / 80)
+    assert len(inserts) <= math.ceil(2000 / 110) + math.ceil(2200 / 80)
 
 
 def test_preferences_default_to_email_when_the_user_has_an_address(users):

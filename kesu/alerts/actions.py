@@ -27,6 +27,7 @@ from functools import partial
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Role
@@ -35,6 +36,7 @@ from kesu.complaints.models import Complaint
 from kesu.core.errors import DomainError, Forbidden
 from kesu.core.text import clean_text
 from kesu.notifications.services import notify
+from kesu.notifications.text import in_each_language, msg
 from kesu.rules.playbooks import active_playbook
 
 from .models import LIVE, Alert, AlertComplaint, AlertKey, AlertKind, AlertStatus
@@ -273,22 +275,24 @@ def notify_opened(alert_id: int, *, now: dt.datetime) -> None:
         return
     count = alert.members.count()
     if alert.kind == AlertKind.CHURN:
-        title = _("Churn warning: a customer has complained %(count)s times within %(days)s days") % {
-            "count": count,
-            "days": alert.window_days,
-        }
+        title = msg(
+            gettext_noop("Churn warning: a customer has complained %(count)s times within %(days)s days"),
+            count=count,
+            days=alert.window_days,
+        )
     else:
-        title = _("Batch problem: %(count)s complaints about %(field)s %(value)s within %(hours)s hours") % {
-            "count": count,
-            "field": AlertKey(alert.key_field).label,
-            "value": alert.key_value,
-            "hours": alert.window_hours,
-        }
+        title = msg(
+            gettext_noop("Batch problem: %(count)s complaints about %(field)s %(value)s within %(hours)s hours"),
+            count=count,
+            field=in_each_language(AlertKey(alert.key_field).label),
+            value=alert.key_value,
+            hours=alert.window_hours,
+        )
     notify(
         recipients(alert, rules_from(active_playbook())),
         kind=f"alert_{alert.kind}",
         title=title,
-        body=_("Early warning no. %(id)s: see the early warning page.") % {"id": alert.pk},
+        body=msg(gettext_noop("Early warning no. %(id)s: see the early warning page."), id=alert.pk),
         key=f"alert:{alert.pk}",
         now=now,
     )

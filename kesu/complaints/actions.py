@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import REVIEW_RANK
@@ -32,6 +33,7 @@ from kesu.core.numbering import complaint_number
 from kesu.core.text import clean_text
 from kesu.followup import services as followup
 from kesu.notifications.services import notify
+from kesu.notifications.text import msg
 from kesu.routing import services as routing
 from kesu.rules import feedback
 from kesu.rules.classify import classify, complaint_text, text_risks
@@ -1001,7 +1003,7 @@ def do_assign(
                 complaint=c,
                 key=f"assigned:{c.pk}:{c.version}",
                 now=now,
-                title=_("%(number)s was assigned to you") % {"number": c.number},
+                title=msg(gettext_noop("%(number)s was assigned to you"), number=c.number),
                 body=c.title,
             )
         return c
@@ -1303,7 +1305,7 @@ def do_close(
                 complaint=c,
                 key=f"review:{c.pk}:{c.round}:{c.version}",
                 now=now,
-                title=_("%(number)s was closed and waits for your review") % {"number": c.number},
+                title=msg(gettext_noop("%(number)s was closed and waits for your review"), number=c.number),
                 body=c.title,
             )
         return c
@@ -1556,7 +1558,7 @@ def do_customer_message(
             complaint=c,
             key=f"customer_message:{c.pk}:{c.version}",
             now=now,
-            title=_("%(number)s: the customer wrote") % {"number": c.number},
+            title=msg(gettext_noop("%(number)s: the customer wrote"), number=c.number),
             body=(text or "")[:300],
         )
         return c

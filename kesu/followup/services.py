@@ -11,11 +11,13 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Role
 from kesu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from kesu.notifications.services import notify
+from kesu.notifications.text import msg
 from kesu.rules.playbooks import active_playbook
 from kesu.sla.calendar_store import default_calendar
 
@@ -116,7 +118,9 @@ def do_record_revisit(
                 complaint=complaint,
                 key=f"revisit-bad:{revisit.pk}",
                 now=now,
-                title=_("%(number)s: the customer is not satisfied at the revisit") % {"number": complaint.number},
+                title=msg(
+                    gettext_noop("%(number)s: the customer is not satisfied at the revisit"), number=complaint.number
+                ),
                 body=result,
             )
     return revisit
@@ -186,7 +190,7 @@ def do_create_campaign(
             kind="revisit_campaign",
             key=f"campaign:{campaign.pk}",
             now=now,
-            title=_("Revisit campaign “%(name)s”: calls for you") % {"name": campaign.name},
+            title=msg(gettext_noop("Revisit campaign “%(name)s”: calls for you"), name=campaign.name),
         )
     return campaign
 
@@ -205,7 +209,7 @@ def add_to_agenda(complaint, *, reason: str, now: dt.datetime, actor=None) -> Ag
         complaint=complaint,
         key=f"agenda:{item.pk}",
         now=now,
-        title=_("%(number)s is on the general manager's meeting agenda") % {"number": complaint.number},
+        title=msg(gettext_noop("%(number)s is on the general manager's meeting agenda"), number=complaint.number),
         body=reason,
     )
     return item

@@ -17,6 +17,10 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # What the title and body say, to render in each reader's language: {"title": msg(...), "body": msg(...)}
+    # (kesu.notifications.text). `title` and `body` hold them in the organisation's language, for search,
+    # e-mail and robots; rows from before have no text and are shown as stored.
+    text = models.JSONField(_("text in each language"), default=dict, blank=True, editable=False)
     key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(_("created at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -29,6 +33,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the language of the page being rendered."""
+        from .text import render
+
+        return render(self.text["title"])[:200] if (self.text or {}).get("title") else self.title
+
+    @property
+    def display_body(self) -> str:
+        from .text import render
+
+        return render(self.text["body"]) if "body" in (self.text or {}) else self.body
 
     @property
     def event_key(self) -> str:

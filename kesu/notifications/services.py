@@ -16,19 +16,37 @@ from kesu.core.errors import ValidationFailed
 
 from . import delivery
 from .models import EmailMode, Notification, NotificationPreference
+from .text import Text, is_text, render_org
 
 
 def build(
-    users: Iterable, *, kind: str, title: str, body: str = "", complaint=None, key: str, now: dt.datetime
+    users: Iterable,
+    *,
+    kind: str,
+    title: str | Text,
+    body: str | Text = "",
+    complaint=None,
+    key: str,
+    now: dt.datetime,
 ) -> list[Notification]:
-    """One unsaved notification per distinct user; `key` + user id is unique in the database."""
+    """One unsaved notification per distinct user; `key` + user id is unique in the database.
+
+    `title` and `body` are messages (`text.msg`), each reader sees them in their language; the row also keeps
+    them in the organisation's language (search, e-mail, robots). Plain text is stored as it is."""
+    stored = {}
+    if is_text(title):
+        stored["title"] = title
+    if is_text(body):
+        stored["body"] = body
+    title_, body_ = render_org(title), render_org(body)
     return [
         Notification(
             user=user,
             complaint=complaint,
             kind=kind,
-            title=title[:200],
-            body=body,
+            title=title_[:200],
+            body=body_,
+            text=stored,
             key=f"{key}:{user.pk}",
             created_at=now,
         )

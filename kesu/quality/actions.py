@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import Role
@@ -28,6 +29,7 @@ from kesu.complaints.states import Status
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.text import clean_text
 from kesu.notifications.services import notify
+from kesu.notifications.text import msg
 from kesu.sla import clocks
 
 from . import rules
@@ -585,8 +587,11 @@ def do_create_capa(
             complaint=locked[0],
             key=f"capa-assigned:{capa.pk}",
             now=now,
-            title=_("Corrective action for %(numbers)s is yours, due %(due)s")
-            % {"numbers": "、".join(numbers), "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+            title=msg(
+                gettext_noop("Corrective action for %(numbers)s is yours, due %(due)s"),
+                numbers="、".join(numbers),
+                due=timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+            ),
             body=text[:500],
         )
         return capa
@@ -726,8 +731,11 @@ def do_verify_capa(
                 complaint=complaints[0] if complaints else None,
                 key=f"capa-reopened:{locked.pk}:{locked.version}",
                 now=now,
-                title=_("Corrective action %(id)s was not effective: reopened, due %(due)s")
-                % {"id": locked.pk, "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+                title=msg(
+                    gettext_noop("Corrective action %(id)s was not effective: reopened, due %(due)s"),
+                    id=locked.pk,
+                    due=timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+                ),
                 body=result[:500],
             )
         return locked

@@ -13,8 +13,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.notifications.services import build, send
+from kesu.notifications.text import msg
 
 from . import rules
 from .models import Capa, CapaStatus
@@ -80,8 +82,11 @@ def _remind(batch: list[Capa], *, now: dt.datetime, result) -> None:
             complaint=mine[0],
             key=f"capa-remind:{capa.id}:{int(capa.due_at.timestamp())}",
             now=now,
-            title=_("Corrective action %(id)s is due at %(due)s")
-            % {"id": capa.id, "due": timezone.localtime(capa.due_at).strftime("%m-%d %H:%M")},
+            title=msg(
+                gettext_noop("Corrective action %(id)s is due at %(due)s"),
+                id=capa.id,
+                due=timezone.localtime(capa.due_at).strftime("%m-%d %H:%M"),
+            ),
             body=capa.action[:500],
         )
     send(rows)
@@ -109,10 +114,11 @@ def _breach(batch: list[Capa], *, now: dt.datetime, result, settings: dict) -> N
         if key not in above:
             people = superiors(capa.department) if capa.department else []
             above[key] = people or list(User.objects.filter(is_active=True, role=Role.SUPERVISOR))
-        title = _("Corrective action %(id)s is overdue (due %(due)s)") % {
-            "id": capa.id,
-            "due": timezone.localtime(capa.due_at).strftime("%m-%d %H:%M"),
-        }
+        title = msg(
+            gettext_noop("Corrective action %(id)s is overdue (due %(due)s)"),
+            id=capa.id,
+            due=timezone.localtime(capa.due_at).strftime("%m-%d %H:%M"),
+        )
         notes += build(
             [capa.owner, *[p for p in above[key] if p.pk != capa.owner_id]],
             kind="capa_breach",

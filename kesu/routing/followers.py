@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import ORG_WIDE_ROLES, REVIEW_RANK
@@ -30,6 +31,7 @@ from kesu.complaints.states import TRANSITIONS
 from kesu.core.errors import Forbidden, NotFound, ValidationFailed
 from kesu.notifications.models import Notification
 from kesu.notifications.services import notify
+from kesu.notifications.text import in_each_language, msg
 
 from .models import Watcher
 
@@ -148,8 +150,11 @@ def do_follow(complaint: Complaint, *, actor: User, username: str, now: dt.datet
                 notify(
                     [user],
                     kind="follower_added",
-                    title=_("%(actor)s added you as a follower of %(number)s")
-                    % {"actor": actor, "number": complaint.number},
+                    title=msg(
+                        gettext_noop("%(actor)s added you as a follower of %(number)s"),
+                        actor=str(actor),
+                        number=complaint.number,
+                    ),
                     body=complaint.title,
                     complaint=complaint,
                     key=f"follower:{watcher.pk}",
@@ -308,8 +313,12 @@ def tell_followers(events: Iterable[Event]) -> None:
             notify(
                 recipients,
                 kind="followed_update",
-                title=_("%(number)s: %(what)s (%(actor)s)")
-                % {"number": complaint.number, "what": _what(event), "actor": event.actor_label or _("System")},
+                title=msg(
+                    gettext_noop("%(number)s: %(what)s (%(actor)s)"),
+                    number=complaint.number,
+                    what=in_each_language(lambda event=event: _what(event)),
+                    actor=event.actor_label or msg(gettext_noop("System")),
+                ),
                 body=_body(event),
                 complaint=complaint,
                 key=f"follow:{event.pk}",
@@ -331,7 +340,9 @@ def tell_mentioned(event: Event) -> None:
     notify(
         people,
         kind="mention",
-        title=_("%(actor)s mentioned you on %(number)s") % {"actor": event.actor_label, "number": complaint.number},
+        title=msg(
+            gettext_noop("%(actor)s mentioned you on %(number)s"), actor=event.actor_label, number=complaint.number
+        ),
         body=_body(event),
         complaint=complaint,
         key=f"mention:{event.pk}",

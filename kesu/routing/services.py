@@ -11,10 +11,12 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import Role
 from kesu.notifications.services import build, notify, send
+from kesu.notifications.text import in_each_language, msg, pair, render_org
 from kesu.rules.engine import Facts, matches
 from kesu.rules.playbooks import active_playbook
 from kesu.sla.calendar_store import default_calendar
@@ -148,12 +150,17 @@ def create_collaboration_tasks(complaint, departments, *, actor, now: dt.datetim
         if dept.id in existing or dept.id == complaint.department_id:
             continue
         owner, _facts = choose(complaint, dept, now=now)
+        title = msg(
+            gettext_noop("%(department)s: support the handling of %(number)s"),
+            department=dept.names,
+            number=complaint.number,
+        )
         tasks.append(
             Task(
                 complaint=complaint,
                 kind=TaskKind.COLLABORATION,
-                title=_("%(department)s: support the handling of %(number)s")
-                % {"department": dept.name, "number": complaint.number},
+                title=render_org(title)[:200],
+                text={"title": title},
                 department=dept,
                 owner=owner,
                 required=required,
@@ -172,7 +179,7 @@ def create_collaboration_tasks(complaint, departments, *, actor, now: dt.datetim
             complaint=complaint,
             key=f"task:{complaint.pk}:{task.department_id}:{complaint.round}",
             now=now,
-            title=_("%(number)s: your department is asked to collaborate") % {"number": complaint.number},
+            title=msg(gettext_noop("%(number)s: your department is asked to collaborate"), number=complaint.number),
             body=complaint.title,
         )
     return tasks
@@ -233,14 +240,16 @@ def respond_to_major(complaint, *, actor, now: dt.datetime, rule: dict | None = 
         complaint=complaint,
         key=f"major:{complaint.pk}:{complaint.round}",
         now=now,
-        title=_("Major complaint %(number)s: %(title)s") % {"number": complaint.number, "title": complaint.title},
-        body=_("Customer: %(customer)s. Severity %(severity)s, priority %(priority)s, level %(level)s.")
-        % {
-            "customer": complaint.customer.name,
-            "severity": complaint.severity or "-",
-            "priority": complaint.priority or "-",
-            "level": complaint.level or "-",
-        },
+        title=msg(
+            gettext_noop("Major complaint %(number)s: %(title)s"), number=complaint.number, title=complaint.title
+        ),
+        body=msg(
+            gettext_noop("Customer: %(customer)s. Severity %(severity)s, priority %(priority)s, level %(level)s."),
+            customer=complaint.customer.name,
+            severity=complaint.severity or "-",
+            priority=complaint.priority or "-",
+            level=complaint.level or "-",
+        ),
     )
     team = []
     hours = int(rule.get("onsite_hours", 24))
@@ -256,11 +265,14 @@ def respond_to_major(complaint, *, actor, now: dt.datetime, rule: dict | None = 
                 .order_by("id")
                 .first()
             ) or dept.head
+        role = pair(member["role"], member.get("role_en", ""))
+        title = msg(gettext_noop("On site: %(role)s"), role=role)
         team.append(
             Task(
                 complaint=complaint,
                 kind=TaskKind.ONSITE,
-                title=_("On site: %(role)s") % {"role": member["role"]},
+                title=render_org(title)[:200],
+                text={"title": title, "role": role},
                 role_label=member["role"],
                 department=dept,
                 owner=owner,
@@ -280,7 +292,7 @@ def respond_to_major(complaint, *, actor, now: dt.datetime, rule: dict | None = 
         complaint=complaint,
         key=f"onsite:{complaint.pk}:{complaint.round}",
         now=now,
-        title=_("%(number)s: you are on the on-site team") % {"number": complaint.number},
+        title=msg(gettext_noop("%(number)s: you are on the on-site team"), number=complaint.number),
         body=complaint.title,
     )
     return {"notified": sorted(u.username for u in leaders), "onsite_team": [t.role_label for t in team]}
@@ -343,11 +355,15 @@ def tier_notifications(
         complaint=complaint,
         key=f"tier:{complaint.pk}:{complaint.round}:{level}",
         now=now,
-        title=_("%(number)s is now a level-%(level)s complaint") % {"number": complaint.number, "level": level},
+        title=msg(gettext_noop("%(number)s is now a level-%(level)s complaint"), number=complaint.number, level=level),
         body=(
-            _("%(reason)s (%(why)s)") % {"reason": reason, "why": trigger_words(trigger)}
+            msg(
+                gettext_noop("%(reason)s (%(why)s)"),
+                reason=reason,
+                why=in_each_language(lambda: trigger_words(trigger)),
+            )
             if reason
-            else trigger_words(trigger).capitalize()
+            else msg("%(why)s", why=in_each_language(lambda: trigger_words(trigger).capitalize()))
         ),
     )
 

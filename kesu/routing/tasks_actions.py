@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import Role
@@ -14,6 +15,7 @@ from kesu.complaints.events import record_event
 from kesu.complaints.states import ENDED_STATES, HANDLING
 from kesu.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from kesu.notifications.services import notify
+from kesu.notifications.text import msg
 
 from .models import Task, TaskKind, TaskStatus
 
@@ -133,7 +135,7 @@ def do_create_task(
             complaint=complaint,
             key=f"task-new:{task.id}",
             now=now,
-            title=_("%(number)s: a task for you — %(title)s") % {"number": complaint.number, "title": title},
+            title=msg(gettext_noop("%(number)s: a task for you — %(title)s"), number=complaint.number, title=title),
         )
     return task
 
@@ -206,6 +208,10 @@ def do_update_task(
                 complaint=complaint,
                 key=f"task-done:{task.id}:{task.version}",
                 now=now,
-                title=_("%(number)s: task done — %(title)s") % {"number": complaint.number, "title": task.title},
+                title=msg(
+                    gettext_noop("%(number)s: task done — %(title)s"),
+                    number=complaint.number,
+                    title=task.text.get("title") or task.title,
+                ),
             )
     return task

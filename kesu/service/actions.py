@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Role
@@ -32,6 +33,7 @@ from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.numbering import complaint_number
 from kesu.core.text import clean_text
 from kesu.notifications.services import notify
+from kesu.notifications.text import Text, msg
 
 from . import rules
 from .models import (
@@ -367,8 +369,8 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _title(order: ServiceOrder, text: str) -> str:
-    return f"{order.number}: {text}"
+def _title(order: ServiceOrder, text: Text) -> Text:
+    return msg("%(number)s: %(text)s", number=order.number, text=text)
 
 
 def _front_desk_people(order: ServiceOrder, exclude: User | None) -> list[User]:
@@ -607,7 +609,7 @@ def do_create_order(
             complaint=c,
             key=f"service_new:{order.number}",
             now=now,
-            title=_title(order, _("new service order to schedule and dispatch")),
+            title=_title(order, msg(gettext_noop("new service order to schedule and dispatch"))),
             body=fault_[:500],
         )
         return order
@@ -676,7 +678,8 @@ def do_schedule(
                 key=f"service_schedule:{o.number}:{o.version}",
                 now=now,
                 title=_title(
-                    o, _("appointment %(when)s") % {"when": timezone.localtime(start).strftime("%m-%d %H:%M")}
+                    o,
+                    msg(gettext_noop("appointment %(when)s"), when=timezone.localtime(start).strftime("%m-%d %H:%M")),
                 ),
                 body=o.address,
             )
@@ -738,7 +741,7 @@ def do_dispatch(
             complaint=c,
             key=f"service_dispatch:{o.number}:{o.version}",
             now=now,
-            title=_title(o, _("dispatched to you %(when)s") % {"when": when}),
+            title=_title(o, msg(gettext_noop("dispatched to you %(when)s"), when=when)),
             body=f"{o.address}\n{o.fault[:400]}",
         )
         return o
@@ -795,7 +798,7 @@ def do_confirm_quote(
                 complaint=c,
                 key=f"service_quote:{o.number}:{o.version}",
                 now=now,
-                title=_title(o, _("the customer confirmed the quote")),
+                title=_title(o, msg(gettext_noop("the customer confirmed the quote"))),
             )
         return o
 
@@ -910,7 +913,7 @@ def do_repair(
             complaint=c,
             key=f"service_repair:{o.number}:{o.version}",
             now=now,
-            title=_title(o, _("repaired, to quality-check")),
+            title=_title(o, msg(gettext_noop("repaired, to quality-check"))),
             body=text[:500],
         )
         return o
@@ -943,7 +946,9 @@ def do_check(
             complaint=c,
             key=f"service_check:{o.number}:{o.version}",
             now=now,
-            title=_title(o, _("quality check passed") if passed else _("quality check failed: rework")),
+            title=_title(
+                o, msg(gettext_noop("quality check passed") if passed else gettext_noop("quality check failed: rework"))
+            ),
             body=text[:500],
         )
         return o
@@ -1018,7 +1023,7 @@ def do_complete(
             complaint=c,
             key=f"service_complete:{o.number}",
             now=now,
-            title=_title(o, _("completed, signed by %(name)s: ask for the evaluation") % {"name": name}),
+            title=_title(o, msg(gettext_noop("completed, signed by %(name)s: ask for the evaluation"), name=name)),
         )
         return o
 
@@ -1128,7 +1133,7 @@ def do_cancel(
                 complaint=c,
                 key=f"service_cancel:{o.number}",
                 now=now,
-                title=_title(o, _("cancelled")),
+                title=_title(o, msg(gettext_noop("cancelled"))),
                 body=text[:500],
             )
         return o

@@ -13,12 +13,13 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Role
 from kesu.complaints.events import record_events
 from kesu.notifications.services import build, send
+from kesu.notifications.text import in_each_language, msg
 
 from .models import Clock, ServiceClock, ServiceEvent
 
@@ -67,7 +68,7 @@ def run(*, now: dt.datetime, result, batch_size: int = BATCH) -> None:
                 order = clock.order
                 values = {
                     "number": order.number,
-                    "clock": clock.get_clock_display(),
+                    "clock": in_each_language(clock.get_clock_display),
                     "due": timezone.localtime(clock.due_at).strftime("%m-%d %H:%M"),
                 }
                 notes += build(
@@ -76,7 +77,7 @@ def run(*, now: dt.datetime, result, batch_size: int = BATCH) -> None:
                     complaint=order.complaint,
                     key=f"service-remind:{clock.pk}:{int(clock.due_at.timestamp())}",
                     now=now,
-                    title=_("%(number)s: %(clock)s due at %(due)s") % values,
+                    title=msg(gettext_noop("%(number)s: %(clock)s due at %(due)s"), **values),
                 )
                 result.reminders += 1
             send(notes)
@@ -112,7 +113,7 @@ def run(*, now: dt.datetime, result, batch_size: int = BATCH) -> None:
                     )
                 values = {
                     "number": order.number,
-                    "clock": clock.get_clock_display(),
+                    "clock": in_each_language(clock.get_clock_display),
                     "due": timezone.localtime(clock.due_at).strftime("%m-%d %H:%M"),
                 }
                 notes += build(
@@ -121,7 +122,7 @@ def run(*, now: dt.datetime, result, batch_size: int = BATCH) -> None:
                     complaint=order.complaint,
                     key=f"service-breach:{clock.pk}:{int(clock.due_at.timestamp())}",
                     now=now,
-                    title=_("%(number)s: %(clock)s overdue since %(due)s") % values,
+                    title=msg(gettext_noop("%(number)s: %(clock)s overdue since %(due)s"), **values),
                 )
             ServiceEvent.objects.bulk_create(order_events)
             if complaint_events:

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Role
 from kesu.assessment.models import PenaltyEntry
 from kesu.notifications.services import build, send
+from kesu.notifications.text import msg
 
 from .models import Deadline
 
@@ -125,12 +126,12 @@ def _remind(batch: list[Deadline], *, now: dt.datetime, result: SweepResult) -> 
             complaint=c,
             key=f"remind:{d.id}",
             now=now,
-            title=_("%(number)s: %(clock)s due at %(due)s")
-            % {
-                "number": c.number,
-                "clock": d.definition.name if d.definition else d.clock,
-                "due": timezone.localtime(d.due_at).strftime("%m-%d %H:%M"),
-            },
+            title=msg(
+                gettext_noop("%(number)s: %(clock)s due at %(due)s"),
+                number=c.number,
+                clock=d.definition.names if d.definition else d.clock,
+                due=timezone.localtime(d.due_at).strftime("%m-%d %H:%M"),
+            ),
             body=c.title,
         )
     send(rows)
@@ -178,7 +179,11 @@ def _breach(batch: list[Deadline], *, now: dt.datetime, result: SweepResult, sup
             )
         )
         person = _responsible(c)
-        title = _("%(number)s: %(clock)s is overdue") % {"number": c.number, "clock": clock_name}
+        title = msg(
+            gettext_noop("%(number)s: %(clock)s is overdue"),
+            number=c.number,
+            clock=definition.names if definition else d.clock,
+        )
         notes += build(
             [person, *superiors.of(c)],
             kind="sla_breach",

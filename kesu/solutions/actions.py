@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.accounts.models import User
 from kesu.accounts.roles import Role
@@ -25,6 +26,7 @@ from kesu.complaints.states import Status as ComplaintStatus
 from kesu.core.errors import DomainError, Forbidden, ValidationFailed
 from kesu.core.text import clean_text
 from kesu.notifications.services import notify
+from kesu.notifications.text import in_each_language, msg
 
 from . import rules
 from .models import AMOUNT_MAX, GRANTED, Compensation, Kind, Status
@@ -273,17 +275,19 @@ def do_request_compensation(
                 data=_data(comp, comment=_("Within the requester's own limit.")),
             )
             people = [u for u in executors(comp) if u.pk != actor.pk]
-            title = _("%(number)s: compensation of %(amount)s yuan to execute") % {
-                "number": c.number,
-                "amount": _money(amount_),
-            }
+            title = msg(
+                gettext_noop("%(number)s: compensation of %(amount)s yuan to execute"),
+                number=c.number,
+                amount=_money(amount_),
+            )
             kind_key = "compensation_execute"
         else:
             people = [u for u in approvers(role) if u.pk != actor.pk]
-            title = _("%(number)s: compensation of %(amount)s yuan awaits your approval") % {
-                "number": c.number,
-                "amount": _money(amount_),
-            }
+            title = msg(
+                gettext_noop("%(number)s: compensation of %(amount)s yuan awaits your approval"),
+                number=c.number,
+                amount=_money(amount_),
+            )
             kind_key = "compensation_approval"
         notify(
             people,
@@ -343,9 +347,9 @@ def do_decide_compensation(
         people = [comp.requested_by]
         if approved:
             people += executors(comp)
-            title = _("%(number)s: compensation of %(amount)s yuan approved") % values
+            title = msg(gettext_noop("%(number)s: compensation of %(amount)s yuan approved"), **values)
         else:
-            title = _("%(number)s: compensation of %(amount)s yuan rejected") % values
+            title = msg(gettext_noop("%(number)s: compensation of %(amount)s yuan rejected"), **values)
         people = [u for u in people if u.pk != actor.pk]
         notify(
             people,
@@ -415,11 +419,12 @@ def do_execute_compensation(
             internal=False,
         )
         people = [u for u in (comp.requested_by,) if u.pk != actor.pk]
-        title = _("%(number)s: compensation of %(amount)s yuan marked %(status)s") % {
-            "number": c.number,
-            "amount": _money(comp.amount),
-            "status": comp.get_status_display(),
-        }
+        title = msg(
+            gettext_noop("%(number)s: compensation of %(amount)s yuan marked %(status)s"),
+            number=c.number,
+            amount=_money(comp.amount),
+            status=in_each_language(comp.get_status_display),
+        )
         notify(
             people,
             kind="compensation_executed",
@@ -493,8 +498,11 @@ def do_cancel_compensation(compensation: Compensation, *, actor: User, now: dt.d
             complaint=c,
             key=f"compensation_cancelled:{comp.pk}",
             now=now,
-            title=_("%(number)s: compensation of %(amount)s yuan cancelled")
-            % {"number": c.number, "amount": _money(comp.amount)},
+            title=msg(
+                gettext_noop("%(number)s: compensation of %(amount)s yuan cancelled"),
+                number=c.number,
+                amount=_money(comp.amount),
+            ),
             body=text[:500],
         )
         return comp

@@ -11,9 +11,10 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kesu.notifications.services import build, send
+from kesu.notifications.text import msg
 
 from .models import Compensation, Status
 
@@ -52,11 +53,12 @@ def run(*, now: dt.datetime, result, batch_size: int = BATCH) -> None:
                     "amount": f"{comp.amount:.2f}",
                     "due": timezone.localtime(comp.due_at).strftime("%m-%d %H:%M"),
                 }
-                title = (
-                    _("%(number)s: compensation of %(amount)s yuan awaits a decision since %(due)s")
+                title = msg(
+                    gettext_noop("%(number)s: compensation of %(amount)s yuan awaits a decision since %(due)s")
                     if waiting
-                    else _("%(number)s: compensation of %(amount)s yuan not executed by %(due)s")
-                ) % values
+                    else gettext_noop("%(number)s: compensation of %(amount)s yuan not executed by %(due)s"),
+                    **values,
+                )
                 notes += build(
                     people,
                     kind="compensation_overdue",

@@ -28,8 +28,10 @@ router = Router()
 class NotificationOut(Schema):
     id: int
     kind: str
-    title: str
-    body: str
+    title: str = Field(description="in the organisation's language, as e-mails and robots send it")
+    body: str = Field(description="in the organisation's language")
+    display_title: str = Field(description="the title in the caller's language (Accept-Language)")
+    display_body: str = Field(description="the body in the caller's language")
     complaint: str | None
     created_at: dt.datetime
     read_at: dt.datetime | None
@@ -50,6 +52,8 @@ def _notification_json(n: Notification) -> dict[str, Any]:
         "kind": n.kind,
         "title": n.title,
         "body": n.body,
+        "display_title": n.display_title,
+        "display_body": n.display_body,
         "complaint": n.complaint.number if n.complaint_id else None,
         "created_at": timezone.localtime(n.created_at),
         "read_at": timezone.localtime(n.read_at) if n.read_at else None,
