@@ -171,3 +171,11 @@ def test_a_department_reads_in_the_readers_language_in_forms_and_lists(users, pl
         assert str(qa) == "Quality (QA)"
     with translation.override("zh-hans"):
         assert str(qa) == "质量部 (QA)"
+
+
+def test_the_ledger_names_the_penalty_rule_in_the_readers_language(web, users, assigned):
+    # The missed initial corrective report costs its owner 100 CNY under the manufacturing playbook.
+    html = _reader(web, "admin", "en").get("/ledger").content.decode()
+    assert "Initial corrective report not returned on time" in html and "未按时回复初步整改报告" not in html
+    html = _reader(web, "admin", "zh-hans").get("/ledger").content.decode()
+    assert "未按时回复初步整改报告(质量部考核意见)" in html and "Initial corrective report" not in html

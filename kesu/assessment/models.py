@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kesu.core.names import pick
+
 
 class PenaltyStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("penalty", "Awaiting a supervisor")
@@ -34,6 +36,7 @@ class PenaltyEntry(models.Model):
         verbose_name=_("deadline"),
     )
     rule = models.CharField(_("rule"), max_length=200)
+    rule_en = models.CharField(_("rule in English"), max_length=200, blank=True)
     amount = models.DecimalField(_("amount (CNY)"), max_digits=10, decimal_places=2)
     status = models.CharField(_("status"), max_length=20, choices=PenaltyStatus.choices, default=PenaltyStatus.PENDING)
     decided_by = models.ForeignKey(
@@ -56,3 +59,8 @@ class PenaltyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.amount} ({self.get_status_display()})"
+
+    @property
+    def display_rule(self) -> str:
+        """The rule in the language of the page being rendered."""
+        return pick(self.rule, self.rule_en)

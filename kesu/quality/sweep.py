@@ -147,6 +147,7 @@ def _breach(batch: list[Capa], *, now: dt.datetime, result, settings: dict) -> N
                     complaint=mine[0],
                     amount=Decimal(str(penalty)),
                     rule=settings.get("penalty_rule") or name,
+                    rule_en=settings.get("penalty_rule_en", "") if settings.get("penalty_rule") else "",
                     created_at=now,
                 )
             )

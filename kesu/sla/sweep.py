@@ -201,6 +201,7 @@ def _breach(batch: list[Deadline], *, now: dt.datetime, result: SweepResult, sup
                     deadline=d,
                     amount=definition.penalty_amount,
                     rule=definition.penalty_rule or clock_name,
+                    rule_en=definition.penalty_rule_en or definition.name_en,
                     created_at=now,
                 )
             )

@@ -204,6 +204,12 @@ def rule_result(value) -> str:
 
 
 @register.filter
+def rule_reason(value) -> str:
+    """A rule's reason as stored on a complaint, in the reader's language."""
+    return display.rule_reason(value or "")
+
+
+@register.filter
 def due_tone(value, now) -> str:
     return display.due_tone(value, now) if value else ""
 
