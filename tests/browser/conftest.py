@@ -6,6 +6,7 @@ nothing when it is fast.
 """
 
 import os
+import re
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +22,17 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = 60_000  # every Playwright wait, navigation and expect(); set once here
 LIVE_SERVER_START_SECONDS = 60
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "secret-pass-1"  # the `users` fixture's
+
+
+def sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in on the login page as `username` (signed out first) and wait until the inbox has opened."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#sign-in")
+    page.wait_for_url(re.compile(re.escape(base) + r"/(\?.*)?$"))
 
 
 def _keep_serialized_contents() -> list:

@@ -9,19 +9,10 @@ from django.utils import timezone
 
 from kesu.solutions.actions import do_request_compensation
 from kesu.solutions.models import Compensation
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.factories import UserFactory, advance, make_complaint
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "secret-pass-1")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
 
 
 def test_an_agents_50_yuan_is_approved_by_the_supervisor_and_paid_by_finance(
@@ -43,7 +34,7 @@ def test_an_agents_50_yuan_is_approved_by_the_supervisor_and_paid_by_finance(
     )
 
     base = live_server.url
-    _sign_in(page, base, "agent")
+    sign_in(page, base, "agent")
     page.goto(f"{base}/complaints/{c.number}")
     card = page.locator("#compensation")
     expect(card).to_be_visible()
@@ -60,7 +51,7 @@ def test_an_agents_50_yuan_is_approved_by_the_supervisor_and_paid_by_finance(
     assert comp.status == "pending" and comp.approver_role == "supervisor"
     expect(row.locator(".compensation-decide")).to_have_count(0)  # never his own decision
 
-    _sign_in(page, base, "supervisor")
+    sign_in(page, base, "supervisor")
     page.goto(f"{base}/complaints/{c.number}")
     row = page.locator(f"#compensation-{comp.pk}")
     row.locator(".compensation-decide summary").click()
@@ -70,7 +61,7 @@ def test_an_agents_50_yuan_is_approved_by_the_supervisor_and_paid_by_finance(
     comp.refresh_from_db()
     assert comp.status == "approved" and comp.decided_by == users["supervisor"]
 
-    _sign_in(page, base, "finance")
+    sign_in(page, base, "finance")
     page.goto(f"{base}/compensations")
     row = page.locator(f"#to-execute #compensation-{comp.pk}")
     expect(row).to_be_visible()
@@ -81,7 +72,7 @@ def test_an_agents_50_yuan_is_approved_by_the_supervisor_and_paid_by_finance(
     comp.refresh_from_db()
     assert (comp.status, comp.reference, comp.executed_by) == ("paid", "FK-20261207-0042", finance)
 
-    _sign_in(page, base, "supervisor")
+    sign_in(page, base, "supervisor")
     page.goto(f"{base}/complaints/{c.number}")
     card = page.locator("#compensation")
     expect(card.locator(f'#compensation-{comp.pk}[data-status="paid"]')).to_contain_text("FK-20261207-0042")

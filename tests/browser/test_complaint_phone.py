@@ -10,6 +10,7 @@ import zlib
 import pytest
 
 from kesu.complaints.models import Attachment
+from tests.browser.conftest import sign_in
 from tests.factories import advance, make_complaint
 
 pytestmark = pytest.mark.browser
@@ -29,11 +30,7 @@ def _png() -> bytes:
 
 
 def _sign_in(page, base, username="agent"):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "secret-pass-1")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, username)
 
 
 def _complaint(users):

@@ -10,16 +10,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from kesu.rules import playbooks
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "kesu1234")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, username, password="kesu1234")
 
 
 def test_the_dashboard_draws_every_chart_and_a_bar_opens_its_complaints_then_the_kpis(

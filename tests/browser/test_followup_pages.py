@@ -16,18 +16,10 @@ from kesu.followup.models import Revisit
 from kesu.routing.models import Task
 from kesu.routing.tasks_actions import do_update_task
 from kesu.rules import playbooks
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, sign_in
 from tests.factories import UserFactory, advance, make_complaint
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "secret-pass-1")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
 
 
 def _customer(name, phone, **kwargs):
@@ -64,7 +56,7 @@ def test_a_complaint_with_clocks_rule_hits_and_tasks(
         do_update_task(c, task.pk, actor=supervisor, now=now, status="in_progress", note="已调取同批次留样")
     base = live_server.url
 
-    _sign_in(page, base, "supervisor")
+    sign_in(page, base, "supervisor")
     page.goto(f"{base}/complaints/{c.number}")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.locator("#clocks .clock").count() >= 3
@@ -112,7 +104,7 @@ def test_the_revisits_worklist_and_a_campaign(live_server, django_db_serialized_
     )
     base = live_server.url
 
-    _sign_in(page, base, "supervisor")
+    sign_in(page, base, "supervisor")
     page.goto(f"{base}/revisits")
     assert page.locator(".revisit").count() >= 4
     assert page.locator("#campaigns tr[data-campaign]").count() == 1
@@ -157,7 +149,7 @@ def test_the_gm_meeting_agenda(live_server, django_db_serialized_rollback, users
     c = _agenda_item(users)
     assert c.level == 3 and c.agenda_items.filter(status="open").exists()
     base = live_server.url
-    _sign_in(page, base, "manager")
+    sign_in(page, base, "manager")
     page.click("a[href='/gm-meeting']")
     page.wait_for_url(f"{base}/gm-meeting")
     item = page.locator(".agenda-item").first
@@ -181,7 +173,7 @@ def test_the_assessment_ledger(live_server, django_db_serialized_rollback, users
             )
         )
     base = live_server.url
-    _sign_in(page, base, "supervisor")
+    sign_in(page, base, "supervisor")
     page.goto(f"{base}/ledger")
     assert page.locator(".ledger-table tr[data-entry]").count() == 4
     # Waive one with a note (htmx swaps the table).
@@ -263,7 +255,7 @@ def test_news_about_one_complaint_is_one_notice(live_server, django_db_serialize
         key="t",
         now=now,
     )
-    _sign_in(page, live_server.url, "agent")
+    sign_in(page, live_server.url, "agent")
     assert page.inner_text("#nav-unread") == "2"  # two complaints with news, not four rows
     page.goto(f"{live_server.url}/notifications")
     assert page.locator(".notification").count() == 2

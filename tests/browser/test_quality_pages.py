@@ -14,20 +14,12 @@ from django.utils import timezone
 from kesu.quality import actions as quality
 from kesu.quality.models import ContainmentRow, Discipline
 from kesu.rules import playbooks
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.factories import advance, make_complaint
 
 pytestmark = pytest.mark.browser
 
 ROOT_CAUSE = "注塑机保压时间被误改为 2.5 秒(标准 4 秒),卡扣壁厚不足,装配时断裂"
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "secret-pass-1")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
 
 
 def test_quality_fills_containment_and_d4_and_downloads_the_8d_pdf(
@@ -73,7 +65,7 @@ def test_quality_fills_containment_and_d4_and_downloads_the_8d_pdf(
     )
 
     base = live_server.url
-    _sign_in(page, base, "quality")
+    sign_in(page, base, "quality")
     page.goto(f"{base}/complaints/{c.number}")
     expect(page.locator("#investigation .capa-gate")).to_be_visible()  # A-class: CAPA required before close
     page.click("#investigation a.btn")

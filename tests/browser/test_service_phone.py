@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kesu.service import actions
 from kesu.service.models import ServiceOrder, Technician
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, sign_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -23,14 +23,6 @@ pytestmark = pytest.mark.browser
 PHOTO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "secret-pass-1")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
 
 
 def test_the_technician_works_an_order_on_his_phone_and_the_customer_signs(
@@ -69,7 +61,7 @@ def test_the_technician_works_an_order_on_his_phone_and_the_customer_signs(
     p.set_default_timeout(TIMEOUT_MS)
     base = live_server.url
     try:
-        _sign_in(p, base, "wang")
+        sign_in(p, base, "wang")
         day = timezone.localtime(order.appointment_at).date().isoformat()
         p.goto(f"{base}/technician?day={day}")
         stop = p.locator(f'.route-stop[data-number="{order.number}"]')
@@ -131,7 +123,7 @@ def test_the_technician_works_an_order_on_his_phone_and_the_customer_signs(
     assert png.startswith(b"\x89PNG") and len(png) > 1000  # a drawn signature, not an empty canvas
     assert order.photos.count() == 1 and order.service_class == "C" and order.fee == 0
 
-    _sign_in(page, base, "agent")
+    sign_in(page, base, "agent")
     page.goto(f"{base}/service-orders/{order.number}")
     expect(page.locator("#order-status")).to_have_attribute("data-status", "completed")
     expect(page.locator("#service-timeline")).to_contain_text("客户签字完工")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from kesu.complaints.models import Customer
 from kesu.surveys import actions, links
 from kesu.surveys.models import Recipient
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,14 +37,6 @@ def _survey(supervisor, year, *, anonymous=False):
         now=timezone.now(),
         open_now=True,
     )
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "secret-pass-1")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_customer_answers_on_a_phone_and_the_supervisor_reads_the_report(
@@ -107,7 +99,7 @@ def test_a_customer_answers_on_a_phone_and_the_supervisor_reads_the_report(
     finally:
         context.close()
 
-    _sign_in(page, live_server.url, "supervisor")
+    sign_in(page, live_server.url, "supervisor")
     page.click("a.nav-link[href='/surveys/']")
     page.locator(f"tr[data-survey='{survey.pk}']").wait_for()
     assert "80.0 %" in page.inner_text(f"tr[data-survey='{survey.pk}']")  # 4 of the 5 sent answered

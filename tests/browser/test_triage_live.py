@@ -5,6 +5,8 @@ desktop width and at 390 px."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 # Generous: the machine running the suite may be busy; every wait is for a condition, never a fixed time.
@@ -14,19 +16,11 @@ TITLE = "外卖吃完拉肚子"
 DESCRIPTION = "昨天晚上点的黄焖鸡米饭，吃完全家都拉肚子，孩子还吐了。商家一直不回消息，再不处理我就打12315投诉。"
 
 
-def _sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "secret-pass-1")
-    page.click("#sign-in")
-    page.wait_for_url(f"{base}/")
-
-
 def test_the_suggestion_appears_as_the_agent_types_and_one_click_sets_the_type(
     live_server, django_db_serialized_rollback, users, page, screenshot
 ):
     base = live_server.url
-    _sign_in(page, base, "agent")
+    sign_in(page, base, "agent")
     page.goto(f"{base}/complaints/new")
     panel = page.locator("#triage-live")
     expect(panel.locator(".triage-empty")).to_be_visible(timeout=WAIT)
@@ -83,7 +77,7 @@ def test_the_suggestion_on_a_phone_and_low_confidence_said_in_words(
     page.set_default_timeout(WAIT)
     try:
         base = live_server.url
-        _sign_in(page, base, "agent")
+        sign_in(page, base, "agent")
         page.goto(f"{base}/complaints/new")
         panel = page.locator("#triage-live")
         page.fill("#id_description", "你好，我想反映一下情况。")

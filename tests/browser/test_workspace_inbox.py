@@ -8,17 +8,14 @@ from playwright.sync_api import expect
 
 from kesu.complaints.models import Complaint
 from kesu.workspace.models import SavedView
+from tests.browser.conftest import sign_in
 from tests.factories import advance, make_complaint
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, base, username="agent"):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "secret-pass-1")
-    page.click("#sign-in")
-    page.wait_for_url(re.compile(re.escape(base) + r"/(\?.*)?$"))
+    sign_in(page, base, username)
 
 
 def _complaints(users):
