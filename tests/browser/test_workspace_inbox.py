@@ -138,3 +138,36 @@ def test_a_and_n_open_assign_and_the_note_box_on_a_complaint(live_server, django
     # Typing n in the note is text, not a shortcut.
     page.keyboard.type("na")
     expect(page.locator("#action-note textarea")).to_have_value("na")
+
+
+def test_on_a_phone_a_list_is_filtered_and_saved_as_a_view(live_server, django_db_serialized_rollback, users, browser):
+    _complaints(users)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai", has_touch=True
+    )
+    page = context.new_page()
+    try:
+        base = live_server.url
+        _sign_in(page, base)
+        page.goto(f"{base}/?tab=all")
+        # The filters fold away on a phone; one tap opens them.
+        expect(page.locator("#id_status")).to_be_hidden()
+        page.locator('button[aria-controls="inbox-filter-body"]').tap()
+        expect(page.locator("#id_status")).to_be_visible()
+        page.select_option("#id_status", "triaged")
+        page.wait_for_url(re.compile(r"status=triaged"))
+        expect(page.locator(".inbox-table tr.inbox-row")).to_have_count(3)
+        page.locator("#save-view-toggle").tap()
+        page.fill("#save-view-name", "本周已分派")
+        page.locator("#save-view-submit").tap()
+        saved = page.locator('#saved-views .saved-view a[aria-current="page"]')
+        expect(saved).to_contain_text("本周已分派")
+        expect(saved.locator(".view-count")).to_have_text("3")
+        box = saved.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        # The default views with their counts scroll inside their own row, not the page.
+        expect(page.locator(".inbox-views .view-count").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert SavedView.objects.get().filters["status"] == "triaged"
+    finally:
+        context.close()
