@@ -96,7 +96,7 @@ screenshots: $(VENV)/.dev assets browser
 
 # Refresh the Chinese catalogue from the code, then compile it (both files are committed).
 messages: $(VENV)/.dev
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=bench --ignore=scripts
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --add-location file --ignore=./.venv --ignore=./node_modules --ignore=./var --ignore=./tests --ignore=./bench --ignore=./scripts
 	msgfmt --check-format -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
 
 # Every read path (and create) at a million complaints, 4 clients, SQLite then PostgreSQL (README: Speed at a million complaints).
