@@ -179,3 +179,17 @@ def test_the_ledger_names_the_penalty_rule_in_the_readers_language(web, users, a
     assert "Initial corrective report not returned on time" in html and "未按时回复初步整改报告" not in html
     html = _reader(web, "admin", "zh-hans").get("/ledger").content.decode()
     assert "未按时回复初步整改报告(质量部考核意见)" in html and "Initial corrective report" not in html
+
+
+def test_the_responsible_department_reads_in_the_readers_language_on_the_page_and_in_the_inbox(web, users, assigned):
+    c = assigned
+    for language, name, other in (("en", "Quality", "质量部"), ("zh-hans", "质量部", "Quality")):
+        reader = _reader(web, "admin", language)
+        page = reader.get(f"/complaints/{c.number}").content.decode()
+        header = page[page.index('class="text-end small header-owner"') : page.index("</header>")]
+        assert name in header and other not in header, language
+        handling = page[page.index('id="sec-handling"') : page.index("</section>", page.index('id="sec-handling"'))]
+        assert name in handling and other not in handling, language
+        inbox = reader.get("/?tab=all").content.decode()
+        cell = re.search(rf'data-number="{c.number}".*?class="text-nowrap dept-cell">([^<]*)<', inbox, re.S).group(1)
+        assert cell == name, language
