@@ -1,5 +1,7 @@
 """The data scope holds for everything a response carries: complaint numbers and customers' identities."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -148,3 +150,25 @@ def test_the_web_inbox_masks_a_customer_outside_the_scope(api, users, vip_case):
     page = handler.get("/", {"tab": "all"}).content.decode()
     assert mine["number"] in page
     assert "王建国" not in page and "王**" in page
+
+
+def test_contacts_a_new_complaint_adds_to_the_record_are_named_in_words_and_not_shown_on_the_timeline(
+    api, web, vip_case
+):
+    """The e-mail and ID number the caller gives now are filled in on the customer's record, whole; the timeline — read
+    by roles that see contacts only masked, also through the API — says which fields changed, in words, not to what."""
+    mine = create_as(api, "agent", email="wangjg@example.com", id_number="110101199001011234", relationship="vip")
+    stored = Customer.objects.get(phone=PHONE)
+    assert (stored.email, stored.id_number) == ("wangjg@example.com", "110101199001011234")
+
+    events = api("agent").get(f"/complaints/{mine['number']}/events").json()
+    changes = next(e for e in events if e["action"] == "customer_updated")["data"]["changes"]
+    assert changes["email"] == ["", "***"] and changes["id_number"] == ["", "***"]
+    assert changes["relationship"] == ["existing", "vip"]
+
+    page = web("agent").get(f"/complaints/{mine['number']}").content.decode()
+    timeline = page[page.index('id="sec-timeline"') :]
+    assert "wangjg@example.com" not in timeline and "110101199001011234" not in timeline
+    assert re.search(r"电子邮箱</dt><dd[^>]*>— → \*\*\*<", timeline.replace(":", "").replace("：", ""))
+    assert re.search(r"客户关系</dt><dd[^>]*>老客户 → VIP", timeline.replace(":", "").replace("：", ""))
+    assert "Relationship" not in timeline and "Id number" not in timeline
