@@ -24,7 +24,6 @@ from kesu.complaints.models.attachment import EvidenceSource
 from kesu.complaints.models.complaint import ReviewState, SolutionType
 from kesu.complaints.states import TRANSITIONS, Status
 from kesu.core.config import cached
-from kesu.core.masking import mask_email, mask_id_number, mask_phone
 from kesu.core.names import names_by_code, reader_wants_english
 from kesu.followup.models import AgendaStatus, RevisitStatus
 from kesu.quality.models import CapaKind, DisciplineStatus, Disposition, Place, Responsibility, RootCauseCategory
@@ -333,10 +332,10 @@ DATA_FIELDS: dict[str, tuple[Any, str]] = {
     "product_code": (gettext_lazy("Product code"), "plain"),
     "batch_no": (gettext_lazy("Batch / lot no."), "plain"),
     "customer": (gettext_lazy("Customer"), "plain"),
-    # What a new complaint filled in on the customer's record (customer_updated); contacts always masked.
-    "phone": (gettext_lazy("Phone"), "masked_phone"),
-    "email": (gettext_lazy("E-mail"), "masked_email"),
-    "id_number": (gettext_lazy("ID number"), "masked_id"),
+    # What a new complaint filled in on the customer's record (customer_updated; contacts are stored as "***").
+    "phone": (gettext_lazy("Phone"), "plain"),
+    "email": (gettext_lazy("E-mail"), "plain"),
+    "id_number": (gettext_lazy("ID number"), "plain"),
     "external_id": (gettext_lazy("Customer id"), "plain"),
     "company": (gettext_lazy("Company"), "plain"),
     "relationship": (gettext_lazy("Customer relationship"), "relationship"),
@@ -544,9 +543,6 @@ def _suggestion(value: dict[str, Any], names: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
-MASKS = {"masked_phone": mask_phone, "masked_email": mask_email, "masked_id": mask_id_number}
-
-
 def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> str:
     if kind == "event_action":
         return event_label(str(value))
@@ -595,8 +591,6 @@ def format_value(value: Any, kind: str, names: dict[str, str] | None = None) -> 
         return f"{format_value(value[0], kind, names)} → {format_value(value[1], kind, names)}"
     if value is None or value == "":
         return "—"
-    if kind in MASKS:
-        return MASKS[kind](str(value))
     if kind == "user":
         return str((names or {}).get(f"user:{value}", value))
     if kind == "department":
@@ -637,9 +631,6 @@ CHANGE_KINDS = {
     "department": "department",
     "flags": "flags",
     "relationship": "relationship",
-    "phone": "masked_phone",
-    "email": "masked_email",
-    "id_number": "masked_id",
 }
 
 
