@@ -18,6 +18,12 @@ def _sign_in(page, base, username="agent"):
     sign_in(page, base, username)
 
 
+def _phone_context(browser):
+    return browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai", has_touch=True
+    )
+
+
 def _complaints(users):
     admin, agent = users["admin"], users["agent"]
     ready = [advance(make_complaint(agent, title=f"快递延误第{i}单"), admin, "triaged") for i in range(3)]
@@ -93,9 +99,7 @@ def test_the_inbox_on_a_phone_is_a_list_of_cards(
     live_server, django_db_serialized_rollback, users, browser, screenshot
 ):
     ready, fresh = _complaints(users)
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai", has_touch=True
-    )
+    context = _phone_context(browser)
     page = context.new_page()
     try:
         base = live_server.url
@@ -142,9 +146,7 @@ def test_a_and_n_open_assign_and_the_note_box_on_a_complaint(live_server, django
 
 def test_on_a_phone_a_list_is_filtered_and_saved_as_a_view(live_server, django_db_serialized_rollback, users, browser):
     _complaints(users)
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai", has_touch=True
-    )
+    context = _phone_context(browser)
     page = context.new_page()
     try:
         base = live_server.url
